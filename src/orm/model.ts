@@ -1,0 +1,286 @@
+import type { Backend } from './backends/backend.js';
+import { ConfigurationError } from './errors.js';
+import {
+  type AnyField,
+  defaultOf,
+  type FieldMap,
+  type FieldValue,
+  field,
+  type RequiredInputKeys,
+} from './fields.js';
+import { type ItemLayout, layoutFor, type StoredKey } from './layout.js';
+import {
+  type CompiledModel,
+  compileModel,
+  type ModelConfig,
+  RESERVED_NAMES,
+} from './model-meta.js';
+import * as persistence from './persistence.js';
+import type { Where } from './query/conditions.js';
+import { Query } from './query/query.js';
+
+/** The third argument of `Model(...)`. */
+export interface ModelOptions {
+  /** Adds `createdAt` / `updatedAt` (UTC Dates), maintained on every write. @default false */
+  readonly timestamps?: boolean;
+  /** Names a `datetime` field stored as epoch seconds for DynamoDB TTL; expired items are hidden. */
+  readonly ttl?: string;
+  /** Adds `version`: every update is conditional on the version read, and bumps it. @default false */
+  readonly version?: boolean;
+  /** The plural used by the GraphQL layer (`users`). @default entity name + "s", camelCased */
+  readonly plural?: string;
+}
+
+type Simplify<T> = { [K in keyof T]: T[K] } & {};
+type ManagedValues<O> = (O extends { timestamps: true }
+  ? { createdAt: Date; updatedAt: Date }
+  : {}) &
+  (O extends { version: true } ? { version: number } : {});
+type InputValue<D> = NonNullable<FieldValue<D>>;
+
+/** The field values of an instance. */
+export type ValuesOf<F extends FieldMap, O> = Simplify<
+  { -readonly [K in keyof F]: FieldValue<F[K]> } & ManagedValues<O>
+>;
+/** What `create()` and `new Model()` take: required fields, then optional ones. */
+export type InputOf<F extends FieldMap, O> = Simplify<
+  { [K in RequiredInputKeys<F>]: InputValue<F[K]> } & {
+    [K in Exclude<keyof F, RequiredInputKeys<F>>]?: InputValue<F[K]> | null;
+  } & Partial<ManagedValues<O>>
+>;
+
+/** Type carrier of a model class: lets every static derive its types from the definition. */
+export interface ModelTypes<TValues, TInput> {
+  readonly values: TValues;
+  readonly input: TInput;
+}
+
+/** Any model class (a subclass of what `Model(...)` returns). */
+export interface AnyModelClass {
+  new (...args: never[]): ModelBase;
+  readonly prototype: ModelBase;
+  readonly $types?: ModelTypes<object, object>;
+  readonly entityName: string;
+}
+export type ValuesFor<M extends AnyModelClass> = NonNullable<M['$types']>['values'];
+export type InputFor<M extends AnyModelClass> = NonNullable<M['$types']>['input'];
+/** A lookup key: the fields the key methods read (checked at run time, which names any missing one). */
+export type KeyFor<M extends AnyModelClass> = Partial<ValuesFor<M>>;
+export type InstanceOf<M extends AnyModelClass> = InstanceType<M>;
+
+/** The definition `Model(...)` attaches to the class it returns. */
+export interface ModelDefinition {
+  readonly entity: string;
+  readonly fields: ReadonlyMap<string, AnyField>;
+  readonly config: ModelConfig;
+}
+
+export const DEFINITION = Symbol('tablegraph.definition');
+/** Per-instance ORM state, under a symbol so it never mixes with fields. */
+export const STATE = Symbol('tablegraph.state');
+export interface InstanceState {
+  persisted: boolean;
+  /** The table key the item was loaded or saved under (to detect key changes). */
+  key: StoredKey | null;
+  /** Input entries that are not fields, reported at save time. */
+  unknown: [string, unknown][];
+}
+
+const compiled = new WeakMap<object, CompiledModel>();
+
+/** The compiled metadata of a model class (computed on first use, then cached). */
+export function modelOf(cls: AnyModelClass): CompiledModel {
+  let c = compiled.get(cls);
+  if (!c) {
+    const def = (cls as unknown as Record<symbol, ModelDefinition | undefined>)[DEFINITION];
+    if (!def)
+      throw new ConfigurationError(`${cls.name} is not a model: extend Model(entityName, fields)`);
+    c = compileModel(cls, def.entity, def.fields, def.config);
+    compiled.set(cls, c);
+  }
+  return c;
+}
+
+/** The backend configured by `static meta = { backend }`. */
+export function backendOf(cls: AnyModelClass): Backend {
+  const backend = (cls as { meta?: { backend?: Backend } }).meta?.backend;
+  if (!backend)
+    throw new ConfigurationError(
+      `No backend configured for ${cls.name}: add \`static meta = { backend }\` to the class`,
+    );
+  return backend;
+}
+
+/** Everything an operation needs about a model class. */
+export interface ModelContext {
+  readonly cls: AnyModelClass;
+  readonly model: CompiledModel;
+  readonly backend: Backend;
+  readonly layout: ItemLayout;
+}
+export function contextOf(cls: AnyModelClass): ModelContext {
+  const model = modelOf(cls);
+  const backend = backendOf(cls);
+  return { cls, model, backend, layout: layoutFor(model, backend.adapter) };
+}
+
+/** The base of every model class; statics derive their types from the subclass they are called on. */
+export class ModelBase {
+  declare [STATE]: InstanceState;
+
+  constructor(data: object = {}) {
+    const def = (new.target as unknown as Record<symbol, ModelDefinition>)[DEFINITION]!;
+    const input = data as Record<string, unknown>;
+    for (const [name, d] of def.fields) {
+      const v = input[name];
+      (this as Record<string, unknown>)[name] = v === undefined || v === null ? defaultOf(d) : v;
+    }
+    const unknown = Object.entries(input).filter(([k]) => !def.fields.has(k));
+    this[STATE] = { persisted: false, key: null, unknown };
+  }
+
+  /** True once the instance was saved or loaded (and not deleted since). */
+  get isPersisted(): boolean {
+    return this[STATE].persisted;
+  }
+
+  /** Creates the item (new instance) or updates it (loaded instance). */
+  save(): Promise<this> {
+    return persistence.save(this.constructor as AnyModelClass, this);
+  }
+
+  /** Deletes the item; `true` if it existed. */
+  delete(): Promise<boolean> {
+    return persistence.remove(this.constructor as AnyModelClass, this);
+  }
+
+  /** Field values as JSON-ready data (Dates as ISO text, Sets as arrays). */
+  toJSON(): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const name of modelOf(this.constructor as AnyModelClass).fieldNames) {
+      const v = (this as Record<string, unknown>)[name];
+      out[name] = v instanceof Set ? [...v] : v;
+    }
+    return out;
+  }
+
+  /** Validates and creates a new item; `DuplicateKeyError` if the key exists. */
+  static create<M extends AnyModelClass>(this: M, data: InputFor<M>): Promise<InstanceType<M>> {
+    return persistence.create(this, data as object);
+  }
+  /** Validates and writes the item, replacing any item with the same key. */
+  static upsert<M extends AnyModelClass>(this: M, data: InputFor<M>): Promise<InstanceType<M>> {
+    return persistence.upsert(this, data as object);
+  }
+  /** The item with this key, or null. */
+  static get<M extends AnyModelClass>(this: M, key: KeyFor<M>): Promise<InstanceType<M> | null> {
+    return persistence.get(this, key as object);
+  }
+  static where<M extends AnyModelClass>(this: M, conditions?: Where<ValuesFor<M>>): Query<M> {
+    return Query.of(this, conditions as object | undefined);
+  }
+  static findBy<M extends AnyModelClass>(
+    this: M,
+    conditions: Where<ValuesFor<M>>,
+  ): Promise<InstanceType<M> | null> {
+    return Query.of(this, conditions as object).first();
+  }
+  static all<M extends AnyModelClass>(this: M): Promise<InstanceType<M>[]> {
+    return Query.of(this).all();
+  }
+  /** Validates every item first (nothing is written if one is invalid), then writes in batches of 25. */
+  static batchCreate<M extends AnyModelClass>(
+    this: M,
+    items: readonly InputFor<M>[],
+  ): Promise<InstanceType<M>[]> {
+    return persistence.batchCreate(this, items as readonly object[]);
+  }
+  /** Answers in the order of `keys`, null for a missing item. */
+  static batchGet<M extends AnyModelClass>(
+    this: M,
+    keys: readonly KeyFor<M>[],
+  ): Promise<(InstanceType<M> | null)[]> {
+    return persistence.batchGet(this, keys as readonly object[]);
+  }
+}
+
+/** The class `Model(...)` returns: construct it with input, extend it with key methods and hooks. */
+export type ModelClass<F extends FieldMap, O> = {
+  new (data: InputOf<F, O>): ModelBase & ValuesOf<F, O>;
+  readonly prototype: ModelBase & ValuesOf<F, O>;
+  readonly $types?: ModelTypes<ValuesOf<F, O>, InputOf<F, O>>;
+  readonly entityName: string;
+  readonly fields: F;
+} & Omit<typeof ModelBase, 'prototype'>;
+
+/**
+ * Defines a model: `class User extends Model('User', { id: field.string({ primaryKey: true }) }) {}`.
+ * The entity name is what the `entity_type` attribute stores.
+ */
+export function Model<const F extends FieldMap, const O extends ModelOptions = {}>(
+  entityName: string,
+  fields: F,
+  options?: O,
+): ModelClass<F, O> {
+  if (typeof entityName !== 'string' || !/^[A-Za-z][A-Za-z0-9_]*$/.test(entityName))
+    throw new ConfigurationError(
+      `Model() needs an entity name like "User", got ${JSON.stringify(entityName)}`,
+    );
+  const opts: ModelOptions = options ?? {};
+  const all = new Map<string, AnyField>(Object.entries(fields));
+  for (const name of all.keys())
+    if (RESERVED_NAMES.has(name))
+      throw new ConfigurationError(
+        `${entityName}: "${name}" is reserved and cannot be a field name`,
+      );
+  if (opts.timestamps) {
+    all.set(
+      'createdAt',
+      field.datetime({
+        default: () => new Date(),
+        description: 'When the item was created (UTC).',
+      }),
+    );
+    all.set(
+      'updatedAt',
+      field.datetime({
+        default: () => new Date(),
+        description: 'When the item was last written (UTC).',
+      }),
+    );
+  }
+  if (opts.version)
+    all.set(
+      'version',
+      field.int({ default: 0, min: 0, description: 'Optimistic-locking version.' }),
+    );
+  if (opts.ttl !== undefined) {
+    const ttl = all.get(opts.ttl);
+    if (ttl?.kind !== 'datetime')
+      throw new ConfigurationError(
+        `${entityName}: ttl must name a datetime field, got ${JSON.stringify(opts.ttl)}`,
+      );
+    // DynamoDB TTL reads epoch seconds.
+    all.set(
+      opts.ttl,
+      Object.freeze({ ...ttl, encode: (d: unknown) => Math.floor((d as Date).getTime() / 1000) }),
+    );
+  }
+  const definition: ModelDefinition = {
+    entity: entityName,
+    fields: all,
+    config: {
+      timestamps: opts.timestamps === true,
+      ttl: opts.ttl ?? null,
+      version: opts.version === true,
+      plural: opts.plural ?? null,
+    },
+  };
+  const base = class extends ModelBase {
+    static readonly [DEFINITION] = definition;
+    static readonly entityName = entityName;
+    static readonly fields = fields;
+  };
+  Object.defineProperty(base, 'name', { value: `${entityName}Model` });
+  return base as unknown as ModelClass<F, O>;
+}

@@ -1,0 +1,253 @@
+import { describe, type ValidationIssue } from '../errors.js';
+import type { AnyField } from '../fields.js';
+
+export const OPERATORS = [
+  'eq',
+  'ne',
+  'gt',
+  'gte',
+  'lt',
+  'lte',
+  'between',
+  'in',
+  'beginsWith',
+  'contains',
+  'exists',
+] as const;
+export type Operator = (typeof OPERATORS)[number];
+const OPERATOR_SET = new Set<string>(OPERATORS);
+
+/**
+ * A parsed, validated condition tree. `value` is in stored form (Dates as ISO text, sets as Sets),
+ * so backends compare exactly what the table holds; `raw` keeps the caller's value for key planning.
+ */
+export type Condition =
+  | {
+      readonly type: 'compare';
+      readonly field: string;
+      readonly op: Operator;
+      readonly value: unknown;
+      readonly raw: unknown;
+    }
+  | { readonly type: 'and' | 'or'; readonly of: readonly Condition[] }
+  | { readonly type: 'not'; readonly of: Condition };
+
+type Element<T> =
+  T extends Set<infer E>
+    ? E
+    : T extends readonly (infer E)[]
+      ? E
+      : T extends string
+        ? string
+        : never;
+/** The operators a field of value type `T` accepts. */
+export type Operators<T> = {
+  eq?: T | null;
+  ne?: T | null;
+  gt?: T;
+  gte?: T;
+  lt?: T;
+  lte?: T;
+  between?: readonly [T, T];
+  in?: readonly T[];
+  beginsWith?: string;
+  contains?: Element<T>;
+  exists?: boolean;
+};
+/** `{ age: 30 }`, `{ age: { gte: 30 } }`: every key a field, every value a value or operators. */
+export type Where<TValues> = {
+  [K in keyof TValues]?: TValues[K] | null | Operators<NonNullable<TValues[K]>>;
+};
+
+const ORDERED_KINDS = new Set(['string', 'int', 'float', 'datetime', 'date', 'enum']);
+
+// Private: a plain object is an operator object, except on json fields, where it must use operator keys only.
+function isOperatorObject(def: AnyField, value: unknown): value is Record<string, unknown> {
+  if (
+    typeof value !== 'object' ||
+    value === null ||
+    Object.getPrototypeOf(value) !== Object.prototype
+  )
+    return false;
+  const keys = Object.keys(value);
+  return def.kind !== 'json' || (keys.length > 0 && keys.every((k) => OPERATOR_SET.has(k)));
+}
+
+function encodeValue(
+  def: AnyField,
+  value: unknown,
+  path: string,
+  issues: ValidationIssue[],
+): { value: unknown; raw: unknown } | undefined {
+  const before = issues.length;
+  const parsed = def.parse(value, path, issues);
+  if (issues.length > before) return undefined;
+  return { value: def.encode(parsed), raw: parsed };
+}
+
+function compare(
+  field: string,
+  def: AnyField,
+  op: string,
+  operand: unknown,
+  issues: ValidationIssue[],
+): Condition | undefined {
+  const path = `${field}.${op}`;
+  const bad = (message: string, expected: string) => {
+    issues.push({ path, message, expected, received: describe(operand) });
+    return undefined;
+  };
+  switch (op) {
+    case 'eq':
+    case 'ne': {
+      if (operand === null || operand === undefined)
+        return { type: 'compare', field, op: 'exists', value: op === 'ne', raw: op === 'ne' };
+      const v = encodeValue(def, operand, path, issues);
+      return v && { type: 'compare', field, op, ...v };
+    }
+    case 'gt':
+    case 'gte':
+    case 'lt':
+    case 'lte': {
+      if (!ORDERED_KINDS.has(def.kind))
+        return bad(
+          `${op} needs an ordered field; ${field} is ${def.kind}`,
+          'string, number or date field',
+        );
+      const v = encodeValue(def, operand, path, issues);
+      return v && { type: 'compare', field, op, ...v };
+    }
+    case 'between': {
+      if (!ORDERED_KINDS.has(def.kind))
+        return bad(
+          `between needs an ordered field; ${field} is ${def.kind}`,
+          'string, number or date field',
+        );
+      if (!Array.isArray(operand) || operand.length !== 2)
+        return bad('between takes [low, high]', '[low, high]');
+      const lo = encodeValue(def, operand[0], `${path}[0]`, issues);
+      const hi = encodeValue(def, operand[1], `${path}[1]`, issues);
+      return (
+        lo &&
+        hi && { type: 'compare', field, op, value: [lo.value, hi.value], raw: [lo.raw, hi.raw] }
+      );
+    }
+    case 'in': {
+      if (!Array.isArray(operand) || operand.length === 0 || operand.length > 100)
+        return bad('in takes a non-empty array of at most 100 values', 'array (1..100)');
+      const vs = operand.map((x, i) => encodeValue(def, x, `${path}[${i}]`, issues));
+      if (vs.some((x) => x === undefined)) return undefined;
+      return {
+        type: 'compare',
+        field,
+        op,
+        value: vs.map((x) => x!.value),
+        raw: vs.map((x) => x!.raw),
+      };
+    }
+    case 'beginsWith':
+      if (!['string', 'datetime', 'date', 'enum'].includes(def.kind))
+        return bad(`beginsWith needs a text field; ${field} is ${def.kind}`, 'string field');
+      if (typeof operand !== 'string') return bad('beginsWith takes a string', 'string');
+      return { type: 'compare', field, op, value: operand, raw: operand };
+    case 'contains': {
+      if (def.kind === 'string') {
+        if (typeof operand !== 'string')
+          return bad('contains on a string field takes a string', 'string');
+        return { type: 'compare', field, op, value: operand, raw: operand };
+      }
+      if (def.kind === 'stringSet' && typeof operand === 'string')
+        return { type: 'compare', field, op, value: operand, raw: operand };
+      if (def.kind === 'numberSet' && typeof operand === 'number')
+        return { type: 'compare', field, op, value: operand, raw: operand };
+      if (def.kind === 'list' && def.of) {
+        const v = encodeValue(def.of, operand, path, issues);
+        return v && { type: 'compare', field, op, ...v };
+      }
+      return bad(
+        `contains needs a string, set or list field; ${field} is ${def.kind}`,
+        'string, set or list field',
+      );
+    }
+    case 'exists':
+      if (typeof operand !== 'boolean') return bad('exists takes true or false', 'boolean');
+      return { type: 'compare', field, op, value: operand, raw: operand };
+    default:
+      return bad(`unknown operator "${op}"`, OPERATORS.join(' | '));
+  }
+}
+
+/**
+ * Parses a `where` object into a condition tree (entries ANDed), pushing an issue for every unknown
+ * field, unknown operator and ill-typed value.
+ */
+export function parseWhere(
+  fields: ReadonlyMap<string, AnyField>,
+  where: object,
+  issues: ValidationIssue[],
+): Condition | null {
+  if (typeof where !== 'object' || where === null || Array.isArray(where)) {
+    issues.push({
+      path: '',
+      message: 'conditions must be an object of field conditions',
+      expected: 'object',
+      received: describe(where),
+    });
+    return null;
+  }
+  const parts: Condition[] = [];
+  for (const [name, spec] of Object.entries(where)) {
+    if (spec === undefined) continue;
+    const def = fields.get(name);
+    if (!def) {
+      issues.push({
+        path: name,
+        message: 'unknown field',
+        expected: [...fields.keys()].join(' | '),
+        received: JSON.stringify(name),
+      });
+      continue;
+    }
+    if (isOperatorObject(def, spec)) {
+      for (const [op, operand] of Object.entries(spec)) {
+        if (operand === undefined) continue;
+        const c = compare(name, def, op, operand, issues);
+        if (c) parts.push(c);
+      }
+    } else {
+      const c = compare(name, def, 'eq', spec, issues);
+      if (c) parts.push(c);
+    }
+  }
+  return and(parts);
+}
+
+export function and(parts: readonly (Condition | null)[]): Condition | null {
+  const flat: Condition[] = [];
+  for (const p of parts) if (p) flat.push(...(p.type === 'and' ? p.of : [p]));
+  return flat.length === 0 ? null : flat.length === 1 ? flat[0]! : { type: 'and', of: flat };
+}
+
+export function or(a: Condition | null, b: Condition | null): Condition | null {
+  // An empty side matches everything, and so does the disjunction.
+  if (!a || !b) return null;
+  const of = [...(a.type === 'or' ? a.of : [a]), ...(b.type === 'or' ? b.of : [b])];
+  return { type: 'or', of };
+}
+
+export function not(c: Condition): Condition {
+  return c.type === 'not' ? c.of : { type: 'not', of: c };
+}
+
+/** The top-level conjuncts of a condition (what a key condition may use). */
+export function conjuncts(c: Condition | null): readonly Condition[] {
+  return c === null ? [] : c.type === 'and' ? c.of : [c];
+}
+
+/** Fields whose value the condition fixes with a top-level `eq`, with the caller's value. */
+export function fixedValues(c: Condition | null): Map<string, unknown> {
+  const out = new Map<string, unknown>();
+  for (const part of conjuncts(c))
+    if (part.type === 'compare' && part.op === 'eq') out.set(part.field, part.raw);
+  return out;
+}

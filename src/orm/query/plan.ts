@@ -1,0 +1,201 @@
+import type { CompiledModel, IndexPlan, KeyPlan } from '../model-meta.js';
+import { type Condition, conjuncts, fixedValues } from './conditions.js';
+
+/** A key condition on the sort key of the table or index being queried (DynamoDB's own operators). */
+export type SortCondition =
+  | { readonly op: 'eq' | 'beginsWith' | 'gt' | 'gte' | 'lt' | 'lte'; readonly value: string }
+  | { readonly op: 'between'; readonly value: readonly [string, string] };
+
+export interface OrderSpec {
+  readonly field: string;
+  readonly descending: boolean;
+}
+
+/**
+ * What a query will do, as a plain value: a keyed Query (partition fixed) or a Scan, on the table or
+ * a GSI, with which sort-key condition, filter and order. Backends execute plans; tests inspect them.
+ */
+export interface QueryPlan {
+  readonly entity: string;
+  readonly index: string | null;
+  readonly operation: 'query' | 'scan';
+  /** The partition key value, for a keyed query. */
+  readonly partition: string | null;
+  readonly sort: SortCondition | null;
+  /** The caller's whole condition; the entity type and TTL are added by the backend. */
+  readonly filter: Condition | null;
+  /** Key order; Scans have no order of their own. */
+  readonly ascending: boolean;
+  /** Present when the order asked for is not key order: results are sorted after reading them all. */
+  readonly clientOrder: readonly OrderSpec[] | null;
+  /** The TTL attribute whose expired items are hidden, if the model has one. */
+  readonly ttlAttribute: string | null;
+}
+
+export interface PlanInput {
+  readonly filter: Condition | null;
+  readonly order: readonly OrderSpec[];
+  readonly index: string | null | undefined;
+  readonly reverse: boolean;
+}
+
+/** The highest code point: `prefix + MAX` sorts after every string starting with `prefix`. */
+const MAX = String.fromCodePoint(0x10ffff);
+
+// Private: computes a key from fixed values, or null when a required field is not fixed.
+function tryKey(
+  model: CompiledModel,
+  plan: KeyPlan,
+  fixed: Map<string, unknown>,
+  overrides?: Map<string, unknown>,
+): string | null {
+  if (!plan.requires.every((f) => fixed.has(f) || overrides?.has(f))) return null;
+  const view = Object.create(model.proto) as Record<string, unknown>;
+  for (const name of model.fieldNames) view[name] = overrides?.get(name) ?? fixed.get(name) ?? null;
+  try {
+    return plan.compute(view);
+  } catch {
+    return null;
+  }
+}
+
+const sentinel = (i: number) => `\u0001tg${i}\u0001`;
+function sentinelDate(text: string): Date {
+  const d = new Date(0);
+  const asText = () => text;
+  for (const key of ['toISOString', 'toJSON', 'toString', Symbol.toPrimitive])
+    Object.defineProperty(d, key, { value: asText });
+  return d;
+}
+
+/**
+ * Derives a sort-key condition when some fields of the sort key are not fixed: run the key method with
+ * markers in place of the unfixed text fields; the text before the first marker is a prefix every
+ * matching item shares, and a range on the field right after it narrows further. The derived
+ * condition only ever selects a superset of the matches; the filter still applies exactly.
+ */
+function deriveSortCondition(
+  model: CompiledModel,
+  plan: KeyPlan,
+  filter: Condition | null,
+  fixed: Map<string, unknown>,
+): SortCondition | null {
+  const full = tryKey(model, plan, fixed);
+  if (full !== null && plan.reads.every((f) => fixed.has(f))) return { op: 'eq', value: full };
+  const unfixed = plan.reads.filter((f) => !fixed.has(f));
+  // Optional fields may take another branch of the key method when null; markers cannot speak for that.
+  if (unfixed.some((f) => model.fields.get(f)!.options.optional)) return null;
+  const markers = new Map<string, unknown>();
+  for (const [i, f] of unfixed.entries()) {
+    const kind = model.fields.get(f)!.kind;
+    if (kind === 'string' || kind === 'enum' || kind === 'date') markers.set(f, sentinel(i));
+    else if (kind === 'datetime') markers.set(f, sentinelDate(sentinel(i)));
+    else return null;
+  }
+  const marked = tryKey(model, plan, fixed, markers);
+  if (marked === null) return null;
+  let first = -1;
+  let firstField: string | null = null;
+  for (const [i, f] of unfixed.entries()) {
+    const at = marked.indexOf(sentinel(i));
+    if (at < 0) return null; // the value was transformed, so its position is unknown
+    if (first < 0 || at < first) [first, firstField] = [at, f];
+  }
+  const prefix = marked.slice(0, first);
+  const range = firstField === null ? null : rangeOn(model, firstField, filter, prefix);
+  if (range) return range;
+  return prefix === '' ? null : { op: 'beginsWith', value: prefix };
+}
+
+function rangeOn(
+  model: CompiledModel,
+  field: string,
+  filter: Condition | null,
+  prefix: string,
+): SortCondition | null {
+  const kind = model.fields.get(field)!.kind;
+  for (const c of conjuncts(filter)) {
+    if (c.type !== 'compare' || c.field !== field) continue;
+    const text = (v: unknown) => (kind === 'datetime' ? (v as Date).toISOString() : String(v));
+    switch (c.op) {
+      case 'beginsWith':
+        return { op: 'beginsWith', value: prefix + String(c.raw) };
+      case 'gt':
+      case 'gte':
+        return { op: 'between', value: [prefix + text(c.raw), prefix + MAX] };
+      case 'between':
+        return { op: 'between', value: [prefix + text((c.raw as unknown[])[0]), prefix + MAX] };
+      default:
+    }
+  }
+  return null;
+}
+
+/** The field a keyed query's results are ordered by, when the sort key leads with one field. */
+function leadingSortField(
+  _model: CompiledModel,
+  plan: KeyPlan | null,
+  fixed: Map<string, unknown>,
+): string | null {
+  if (!plan) return null;
+  const unfixed = plan.reads.filter((f) => !fixed.has(f));
+  return unfixed.length === 1 ? unfixed[0]! : null;
+}
+
+function keyedOn(
+  model: CompiledModel,
+  index: IndexPlan,
+  fixed: Map<string, unknown>,
+  input: PlanInput,
+  name: string | null,
+): QueryPlan | null {
+  const partition = tryKey(model, index.partition, fixed);
+  if (partition === null || !index.partition.reads.every((f) => fixed.has(f))) return null;
+  const sort = index.sort ? deriveSortCondition(model, index.sort, input.filter, fixed) : null;
+  const lead = leadingSortField(model, index.sort, fixed);
+  let ascending = !input.reverse;
+  let clientOrder: OrderSpec[] | null = null;
+  if (input.order.length === 1 && input.order[0]!.field === lead) {
+    ascending = input.order[0]!.descending === input.reverse;
+  } else if (input.order.length > 0) clientOrder = [...input.order];
+  return {
+    entity: model.entity,
+    index: name,
+    operation: 'query',
+    partition,
+    sort,
+    filter: input.filter,
+    ascending,
+    clientOrder,
+    ttlAttribute: model.config.ttl,
+  };
+}
+
+/**
+ * Plans a query: a keyed Query on the table when the conditions fix its partition key, else on the
+ * first GSI whose partition key they fix (or the index asked for), else a Scan.
+ */
+export function planQuery(model: CompiledModel, input: PlanInput): QueryPlan {
+  const fixed = fixedValues(input.filter);
+  const candidates: [IndexPlan, string | null][] =
+    input.index === undefined
+      ? [[model.table, null], ...[...model.indexes].map(([n, p]): [IndexPlan, string] => [p, n])]
+      : input.index === null
+        ? [[model.table, null]]
+        : [[model.indexes.get(input.index)!, input.index]];
+  for (const [plan, name] of candidates) {
+    const keyed = keyedOn(model, plan, fixed, input, name);
+    if (keyed) return keyed;
+  }
+  return {
+    entity: model.entity,
+    index: input.index ?? null,
+    operation: 'scan',
+    partition: null,
+    sort: null,
+    filter: input.filter,
+    ascending: true,
+    clientOrder: input.order.length > 0 ? [...input.order] : null,
+    ttlAttribute: model.config.ttl,
+  };
+}

@@ -1,0 +1,296 @@
+import {
+  describe,
+  MultipleResultsError,
+  ValidationError,
+  type ValidationIssue,
+} from '../errors.js';
+import type { StoredItem, StoredKey } from '../layout.js';
+import {
+  type AnyModelClass,
+  contextOf,
+  type ModelContext,
+  modelOf,
+  type ValuesFor,
+} from '../model.js';
+import { instantiate, isVisible, loaded, nowSeconds } from '../persistence.js';
+import { and, type Condition, not, or, parseWhere, type Where } from './conditions.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import { compareStored } from './order.js';
+import { type OrderSpec, planQuery, type QueryPlan } from './plan.js';
+
+interface QueryState {
+  readonly filter: Condition | null;
+  readonly order: readonly OrderSpec[];
+  readonly limit: number | null;
+  readonly cursor: string | null;
+  readonly index: string | null | undefined;
+  readonly reverse: boolean;
+}
+
+export interface Page<T> {
+  readonly items: T[];
+  /** Pass to `.cursor()` for the next page; null on the last page. */
+  readonly cursor: string | null;
+}
+
+/**
+ * An immutable query: every method returns a new query. Nothing is read until a terminal method
+ * (`all`, `first`, `last`, `count`, `exists`, `get`, `paginate`, or `for await`).
+ */
+export class Query<M extends AnyModelClass> {
+  private constructor(
+    readonly model: M,
+    private readonly state: QueryState,
+  ) {}
+
+  static of<M extends AnyModelClass>(model: M, conditions?: object): Query<M> {
+    const q = new Query(model, {
+      filter: null,
+      order: [],
+      limit: null,
+      cursor: null,
+      index: undefined,
+      reverse: false,
+    });
+    return conditions === undefined ? q : q.and(conditions as Where<ValuesFor<M>>);
+  }
+
+  private with(patch: Partial<QueryState>): Query<M> {
+    return new Query(this.model, { ...this.state, ...patch });
+  }
+
+  private parse(conditions: object): Condition | null {
+    const model = modelOf(this.model);
+    const issues: ValidationIssue[] = [];
+    const c = parseWhere(model.fields, conditions, issues);
+    if (issues.length > 0) throw new ValidationError(model.entity, issues);
+    return c;
+  }
+
+  /** Adds conditions, ANDed with the current ones. */
+  and(conditions: Where<ValuesFor<M>>): Query<M> {
+    return this.with({ filter: and([this.state.filter, this.parse(conditions)]) });
+  }
+  where(conditions: Where<ValuesFor<M>>): Query<M> {
+    return this.and(conditions);
+  }
+  /** (current conditions) OR (these). */
+  or(conditions: Where<ValuesFor<M>>): Query<M> {
+    return this.with({ filter: or(this.state.filter, this.parse(conditions)) });
+  }
+  /** Current conditions AND NOT (these). */
+  not(conditions: Where<ValuesFor<M>>): Query<M> {
+    const c = this.parse(conditions);
+    return this.with({ filter: and([this.state.filter, c && not(c)]) });
+  }
+  /** Orders by a field; key order (the sort key's leading field) is served by DynamoDB, others after reading all. */
+  orderBy(fieldName: keyof ValuesFor<M> & string, direction: 'asc' | 'desc' = 'asc'): Query<M> {
+    const model = modelOf(this.model);
+    if (!model.fields.has(fieldName) || (direction !== 'asc' && direction !== 'desc'))
+      throw new ValidationError(model.entity, [
+        {
+          path: 'orderBy',
+          message: `cannot order by ${JSON.stringify(fieldName)} ${JSON.stringify(direction)}`,
+          expected: `${model.fieldNames.join(' | ')} with 'asc' | 'desc'`,
+          received: describe(fieldName),
+        },
+      ]);
+    return this.with({
+      order: [...this.state.order, { field: fieldName, descending: direction === 'desc' }],
+    });
+  }
+  /** Reverses key order (a keyed query read from the end of its partition). */
+  reverse(): Query<M> {
+    return this.with({ reverse: !this.state.reverse });
+  }
+  limit(n: number | null): Query<M> {
+    if (n !== null && (!Number.isSafeInteger(n) || n < 1))
+      throw new ValidationError(modelOf(this.model).entity, [
+        {
+          path: 'limit',
+          message: 'must be a positive integer',
+          expected: 'integer >= 1',
+          received: describe(n),
+        },
+      ]);
+    return this.with({ limit: n });
+  }
+  cursor(cursor: string | null | undefined): Query<M> {
+    return this.with({ cursor: cursor ?? null });
+  }
+  /** Queries a GSI by name (`null`: the table). Without it, the planner picks the table or a GSI whose key the conditions fix. */
+  usingIndex(index: string | null): Query<M> {
+    const model = modelOf(this.model);
+    if (index !== null && !model.indexes.has(index))
+      throw new ValidationError(model.entity, [
+        {
+          path: 'usingIndex',
+          message: 'unknown index',
+          expected: [...model.indexes.keys()].join(' | ') || 'no indexes',
+          received: describe(index),
+        },
+      ]);
+    return this.with({ index });
+  }
+
+  /** The plan this query runs (pure: no I/O). */
+  plan(): QueryPlan {
+    const { filter, order, index, reverse } = this.state;
+    return planQuery(modelOf(this.model), { filter, order, index, reverse });
+  }
+
+  /** One page of at most `limit` items, filled even when the filter drops items, and the next cursor. */
+  async paginate(): Promise<Page<InstanceType<M>>> {
+    const ctx = contextOf(this.model);
+    const plan = this.plan();
+    if (plan.clientOrder) return this.sortedPage(ctx, plan);
+    const start =
+      this.state.cursor === null
+        ? null
+        : decodeCursor(ctx.backend.cursorSecret, plan, this.state.cursor);
+    const { items, next } = await readMatches(ctx, plan, this.state.limit, start);
+    const cursor = next ? encodeCursor(ctx.backend.cursorSecret, plan, next) : null;
+    return { items: await this.load(ctx, items), cursor };
+  }
+
+  // Private: an order DynamoDB cannot serve: read every match, sort, then page by offset.
+  private async sortedPage(ctx: ModelContext, plan: QueryPlan): Promise<Page<InstanceType<M>>> {
+    if (this.state.cursor !== null)
+      throw new ValidationError(ctx.model.entity, [
+        {
+          path: 'cursor',
+          message: `cursors follow key order; orderBy(${plan.clientOrder!.map((o) => o.field).join(', ')}) is sorted after reading every match, so it cannot resume`,
+          expected: 'no cursor, or key order',
+          received: 'cursor',
+        },
+      ]);
+    const { items } = await readMatches(ctx, plan, null, null);
+    const order = plan.clientOrder!;
+    items.sort((a, b) => {
+      for (const o of order) {
+        const c = compareStored(a[o.field], b[o.field]);
+        if (c !== 0) return o.descending !== this.state.reverse ? -c : c;
+      }
+      return 0;
+    });
+    const limit = this.state.limit;
+    return {
+      items: await this.load(ctx, limit === null ? items : items.slice(0, limit)),
+      cursor: null,
+    };
+  }
+
+  private load(ctx: ModelContext, items: StoredItem[]): Promise<InstanceType<M>[]> {
+    // No afterLoad hooks: skip a promise per item on the hot path.
+    if (ctx.model.hooks.afterLoad.length === 0)
+      return Promise.resolve(items.map((item) => instantiate<InstanceType<M>>(ctx, item)));
+    return Promise.all(items.map((item) => loaded<InstanceType<M>>(ctx, item)));
+  }
+
+  /** Every match (up to `limit`). */
+  async all(): Promise<InstanceType<M>[]> {
+    if (this.state.limit !== null) return (await this.paginate()).items;
+    const out: InstanceType<M>[] = [];
+    for await (const page of this.pages()) out.push(...page);
+    return out;
+  }
+
+  async first(): Promise<InstanceType<M> | null> {
+    return (await this.limit(1).paginate()).items[0] ?? null;
+  }
+
+  /** The last match in the query's order. */
+  async last(): Promise<InstanceType<M> | null> {
+    const plan = this.plan();
+    if (plan.operation === 'query' || plan.clientOrder) return this.reverse().first();
+    const all = await this.limit(null).all();
+    return all[all.length - 1] ?? null;
+  }
+
+  /** The number of matches (DynamoDB `Select: COUNT`; at most `limit` when one is set). */
+  async count(): Promise<number> {
+    const ctx = contextOf(this.model);
+    const plan = this.plan();
+    let start: StoredKey | null =
+      this.state.cursor === null
+        ? null
+        : decodeCursor(ctx.backend.cursorSecret, plan, this.state.cursor);
+    let total = 0;
+    const now = nowSeconds();
+    do {
+      const page = await ctx.backend.queryPage({
+        layout: ctx.layout,
+        plan,
+        limit: null,
+        startKey: start,
+        countOnly: true,
+        now,
+      });
+      total += page.count;
+      start = page.lastKey;
+    } while (start && (this.state.limit === null || total < this.state.limit));
+    return this.state.limit === null ? total : Math.min(total, this.state.limit);
+  }
+
+  async exists(): Promise<boolean> {
+    return (await this.first()) !== null;
+  }
+
+  /** The single match, or null; `MultipleResultsError` when more than one item matches. */
+  async get(conditions?: Where<ValuesFor<M>>): Promise<InstanceType<M> | null> {
+    const q = conditions ? this.and(conditions) : this;
+    const { items } = await q.limit(2).paginate();
+    if (items.length > 1) throw new MultipleResultsError(modelOf(this.model).entity, items.length);
+    return items[0] ?? null;
+  }
+
+  /** Streams every page (of `limit` items, or DynamoDB's own page size). */
+  async *pages(): AsyncGenerator<InstanceType<M>[]> {
+    let q: Query<M> = this;
+    for (;;) {
+      const page = await q.paginate();
+      if (page.items.length > 0) yield page.items;
+      if (page.cursor === null) return;
+      q = q.cursor(page.cursor);
+    }
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<InstanceType<M>> {
+    for await (const page of this.pages()) yield* page;
+  }
+}
+
+/**
+ * Reads until `limit` matches are found, plus one to know whether more exist (so the last page never
+ * carries a cursor to an empty page), continuing past engine pages the filter emptied. `limit` null
+ * returns the first non-empty engine page. `next` is where the following page starts.
+ */
+async function readMatches(
+  ctx: ModelContext,
+  plan: QueryPlan,
+  limit: number | null,
+  start: StoredKey | null,
+): Promise<{ items: StoredItem[]; next: StoredKey | null }> {
+  const items: StoredItem[] = [];
+  const now = nowSeconds();
+  let startKey = start;
+  for (;;) {
+    const want = limit === null ? null : limit + 1 - items.length;
+    const page = await ctx.backend.queryPage({
+      layout: ctx.layout,
+      plan,
+      limit: want,
+      startKey,
+      countOnly: false,
+      now,
+    });
+    for (const item of page.items) if (isVisible(ctx, item, now)) items.push(item);
+    startKey = page.lastKey;
+    if (limit !== null && items.length > limit) {
+      items.length = limit;
+      return { items, next: ctx.layout.positionOf(items[limit - 1]!, plan.index) };
+    }
+    if (startKey === null) return { items, next: null };
+    if (limit === null && items.length > 0) return { items, next: startKey };
+  }
+}
