@@ -284,7 +284,9 @@ export const field = {
     );
   },
   /** Any JSON value (maps and lists), stored as a DynamoDB map/list. */
-  json<const O extends CommonOptions<JsonValue> = {}>(options?: O): FieldDef<JsonValue, NoInfer<O>> {
+  json<const O extends CommonOptions<JsonValue> = {}>(
+    options?: O,
+  ): FieldDef<JsonValue, NoInfer<O>> {
     return define(
       'json',
       options as FieldOptions,

@@ -2,6 +2,12 @@
 
 // Backends
 export type { Backend, PageRequest, PageResult, WriteOp } from './backends/backend.js';
+export { DynamoDBAdapter } from './backends/dynamodb/adapter.js';
+export type { RetryPolicy } from './backends/dynamodb/batch.js';
+export {
+  DynamoDBBackend,
+  type DynamoDBBackendOptions,
+} from './backends/dynamodb/dynamodb-backend.js';
 export { InMemoryBackend, type InMemoryBackendOptions } from './backends/memory/memory-backend.js';
 export {
   afterLoad,

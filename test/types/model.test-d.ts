@@ -1,5 +1,13 @@
 import { describe, expectTypeOf, it } from 'vitest';
-import { field, type InputFor, InMemoryBackend, type KeyFor, Model, partitionKey, type ValuesFor } from '../../src/orm/index.js';
+import {
+  field,
+  InMemoryBackend,
+  type InputFor,
+  type KeyFor,
+  Model,
+  partitionKey,
+  type ValuesFor,
+} from '../../src/orm/index.js';
 
 const backend = new InMemoryBackend();
 class User extends Model(
@@ -44,14 +52,24 @@ describe('types derived from the field definitions', () => {
     type Input = InputFor<typeof User>;
     expectTypeOf<Input['id']>().toEqualTypeOf<string>();
     expectTypeOf<Input['age']>().toEqualTypeOf<number | null | undefined>();
-    expectTypeOf<Pick<Input, 'id' | 'email' | 'role' | 'scores'>>().toEqualTypeOf<{ id: string; email: string; role: 'admin' | 'member'; scores: number[] }>();
+    expectTypeOf<Pick<Input, 'id' | 'email' | 'role' | 'scores'>>().toEqualTypeOf<{
+      id: string;
+      email: string;
+      role: 'admin' | 'member';
+      scores: number[];
+    }>();
   });
 
   it('returns instances of the subclass from statics', () => {
-    expectTypeOf(User.create({ id: 'u', email: 'e', role: 'admin', scores: [] })).resolves.toEqualTypeOf<User>();
+    expectTypeOf(
+      User.create({ id: 'u', email: 'e', role: 'admin', scores: [] }),
+    ).resolves.toEqualTypeOf<User>();
     expectTypeOf(User.get({ id: 'u' })).resolves.toEqualTypeOf<User | null>();
     expectTypeOf(User.batchGet([{ id: 'u' }])).resolves.toEqualTypeOf<(User | null)[]>();
-    expectTypeOf(User.where({ age: { gte: 3 } }).paginate()).resolves.toEqualTypeOf<{ readonly items: User[]; readonly cursor: string | null }>();
+    expectTypeOf(User.where({ age: { gte: 3 } }).paginate()).resolves.toEqualTypeOf<{
+      readonly items: User[];
+      readonly cursor: string | null;
+    }>();
     expectTypeOf<KeyFor<typeof User>>().toHaveProperty('id');
   });
 
