@@ -1,4 +1,4 @@
-import { describe, type ValidationIssue } from './errors.js';
+import { BackendError, describe, type ValidationIssue } from './errors.js';
 
 /** The storable kinds of field; each maps to one DynamoDB type and one GraphQL type. */
 export type FieldKind =
@@ -197,6 +197,16 @@ function stable(pattern: RegExp | undefined): RegExp | undefined {
     : pattern;
 }
 
+// The SDK turns stored numbers beyond ±(2^53-1) into BigInt; refuse them rather than round them.
+function decodeNumber(v: unknown): unknown {
+  if (typeof v === 'number') return v;
+  throw new BackendError(
+    'decode',
+    `stored number ${String(v)} is outside JavaScript's safe integer range and cannot be read without losing precision`,
+  );
+}
+const numbers = { decode: decodeNumber };
+
 const sets = {
   encode: (v: unknown) => ((v as Set<unknown>).size === 0 ? undefined : new Set(v as Set<unknown>)),
   decode: (v: unknown) => (v instanceof Set ? new Set(v) : new Set(Array.isArray(v) ? v : [])),
@@ -217,19 +227,29 @@ export const field = {
   },
   int<const O extends NumberOptions = {}>(options?: O): FieldDef<number, NoInfer<O>> {
     const o = (options ?? {}) as FieldOptions;
-    return define('int', o, (v, path, issues) => {
-      if (typeof v !== 'number' || !Number.isSafeInteger(v))
-        return issue(issues, path, 'must be an integer within ±(2^53-1)', 'safe integer', v);
-      return checkRange(v, o, path, issues);
-    });
+    return define(
+      'int',
+      o,
+      (v, path, issues) => {
+        if (typeof v !== 'number' || !Number.isSafeInteger(v))
+          return issue(issues, path, 'must be an integer within ±(2^53-1)', 'safe integer', v);
+        return checkRange(v, o, path, issues);
+      },
+      numbers,
+    );
   },
   float<const O extends NumberOptions = {}>(options?: O): FieldDef<number, NoInfer<O>> {
     const o = (options ?? {}) as FieldOptions;
-    return define('float', o, (v, path, issues) => {
-      if (typeof v !== 'number' || !Number.isFinite(v))
-        return issue(issues, path, 'must be a finite number', 'finite number', v);
-      return checkRange(v, o, path, issues);
-    });
+    return define(
+      'float',
+      o,
+      (v, path, issues) => {
+        if (typeof v !== 'number' || !Number.isFinite(v))
+          return issue(issues, path, 'must be a finite number', 'finite number', v);
+        return checkRange(v, o, path, issues);
+      },
+      numbers,
+    );
   },
   boolean<const O extends CommonOptions<boolean> = {}>(options?: O): FieldDef<boolean, NoInfer<O>> {
     return define('boolean', options as FieldOptions, (v, path, issues) =>
