@@ -58,10 +58,22 @@ export {
   type ValuesOf,
 } from './model.js';
 export type { CompiledModel, IndexPlan, KeyPlan } from './model-meta.js';
+export { batchGetMany, instanceKeyId, keyId } from './persistence.js';
 export type { Condition, Operator, Operators, Where } from './query/conditions.js';
 export { OPERATORS } from './query/conditions.js';
 export type { OrderSpec, QueryPlan, SortCondition } from './query/plan.js';
 // Queries
 export { type Page, Query } from './query/query.js';
+// Relations and cross-model reads
+export {
+  belongsTo,
+  hasMany,
+  loadBelongsTo,
+  queryHasMany,
+  type Relation,
+  relationKey,
+  relationsOf,
+} from './relations.js';
+
 // Transactions
 export { Transaction, transaction } from './transaction.js';

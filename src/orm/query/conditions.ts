@@ -54,10 +54,18 @@ export type Operators<T> = {
   contains?: Element<T>;
   exists?: boolean;
 };
-/** `{ age: 30 }`, `{ age: { gte: 30 } }`: every key a field, every value a value or operators. */
+/**
+ * `{ age: 30 }`, `{ age: { gte: 30 } }`: every key a field, every value a value or operators; entries
+ * are ANDed. `AND`, `OR` and `NOT` nest conditions: `{ OR: [{ age: 30 }, { name: 'Bo' }] }`.
+ */
 export type Where<TValues> = {
   [K in keyof TValues]?: TValues[K] | null | Operators<NonNullable<TValues[K]>>;
+} & {
+  AND?: readonly Where<TValues>[];
+  OR?: readonly Where<TValues>[];
+  NOT?: Where<TValues>;
 };
+const GROUPS = new Set(['AND', 'OR', 'NOT']);
 
 const ORDERED_KINDS = new Set(['string', 'int', 'float', 'datetime', 'date', 'enum']);
 
@@ -198,6 +206,12 @@ export function parseWhere(
   const parts: Condition[] = [];
   for (const [name, spec] of Object.entries(where)) {
     if (spec === undefined) continue;
+    if (GROUPS.has(name) && !fields.has(name)) {
+      if (spec === null) continue;
+      const group = parseGroup(fields, name as 'AND' | 'OR' | 'NOT', spec, issues);
+      if (group) parts.push(group);
+      continue;
+    }
     const def = fields.get(name);
     if (!def) {
       issues.push({
@@ -220,6 +234,35 @@ export function parseWhere(
     }
   }
   return and(parts);
+}
+
+function parseGroup(
+  fields: ReadonlyMap<string, AnyField>,
+  name: 'AND' | 'OR' | 'NOT',
+  spec: unknown,
+  issues: ValidationIssue[],
+): Condition | null {
+  if (name === 'NOT') {
+    const inner = parseWhere(fields, spec as object, issues);
+    return inner && not(inner);
+  }
+  if (!Array.isArray(spec)) {
+    issues.push({
+      path: name,
+      message: `${name} takes an array of conditions`,
+      expected: 'array',
+      received: describe(spec),
+    });
+    return null;
+  }
+  const members = spec.map((w) => parseWhere(fields, w as object, issues));
+  if (name === 'AND') return and(members);
+  // An empty member matches everything, and so does the disjunction.
+  if (members.length === 0) return null;
+  return members.reduce<Condition | null>(
+    (acc, c, i) => (i === 0 ? c : or(acc, c)),
+    members[0] ?? null,
+  );
 }
 
 export function and(parts: readonly (Condition | null)[]): Condition | null {

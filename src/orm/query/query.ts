@@ -23,6 +23,8 @@ interface QueryState {
   readonly order: readonly OrderSpec[];
   readonly limit: number | null;
   readonly cursor: string | null;
+  /** The cursor came from this query read in the other direction (Relay `before` after paging forward). */
+  readonly cursorFromOpposite: boolean;
   readonly index: string | null | undefined;
   readonly reverse: boolean;
 }
@@ -31,6 +33,8 @@ export interface Page<T> {
   readonly items: T[];
   /** Pass to `.cursor()` for the next page; null on the last page. */
   readonly cursor: string | null;
+  /** The cursor that resumes right after `items[i]` (Relay edge cursors); computed on demand. */
+  cursorAt(i: number): string;
 }
 
 /**
@@ -49,6 +53,7 @@ export class Query<M extends AnyModelClass> {
       order: [],
       limit: null,
       cursor: null,
+      cursorFromOpposite: false,
       index: undefined,
       reverse: false,
     });
@@ -115,8 +120,18 @@ export class Query<M extends AnyModelClass> {
       ]);
     return this.with({ limit: n });
   }
-  cursor(cursor: string | null | undefined): Query<M> {
-    return this.with({ cursor: cursor ?? null });
+  /**
+   * Resumes after the item a cursor points at. `fromOppositeDirection` accepts a cursor this same
+   * query issued while reading the other way (so `before` can take a forward page's cursor).
+   */
+  cursor(
+    cursor: string | null | undefined,
+    options: { fromOppositeDirection?: boolean } = {},
+  ): Query<M> {
+    return this.with({
+      cursor: cursor ?? null,
+      cursorFromOpposite: options.fromOppositeDirection === true,
+    });
   }
   /** Queries a GSI by name (`null`: the table). Without it, the planner picks the table or a GSI whose key the conditions fix. */
   usingIndex(index: string | null): Query<M> {
@@ -144,13 +159,21 @@ export class Query<M extends AnyModelClass> {
     const ctx = contextOf(this.model);
     const plan = this.plan();
     if (plan.clientOrder) return this.sortedPage(ctx, plan);
-    const start =
-      this.state.cursor === null
-        ? null
-        : decodeCursor(ctx.backend.cursorSecret, plan, this.state.cursor);
+    const start = this.startKey(ctx, plan);
     const { items, next } = await readMatches(ctx, plan, this.state.limit, start);
-    const cursor = next ? encodeCursor(ctx.backend.cursorSecret, plan, next) : null;
-    return { items: await this.load(ctx, items), cursor };
+    const secret = ctx.backend.cursorSecret;
+    const cursor = next ? encodeCursor(secret, plan, next) : null;
+    const cursorAt = (i: number) =>
+      encodeCursor(secret, plan, ctx.layout.positionOf(items[i]!, plan.index));
+    return { items: await this.load(ctx, items), cursor, cursorAt };
+  }
+
+  private startKey(ctx: ModelContext, plan: QueryPlan): StoredKey | null {
+    if (this.state.cursor === null) return null;
+    const signedFor = this.state.cursorFromOpposite
+      ? { ...plan, ascending: !plan.ascending }
+      : plan;
+    return decodeCursor(ctx.backend.cursorSecret, signedFor, this.state.cursor);
   }
 
   // Private: an order DynamoDB cannot serve: read every match, sort, then page by offset.
@@ -174,9 +197,20 @@ export class Query<M extends AnyModelClass> {
       return 0;
     });
     const limit = this.state.limit;
+    const cursorAt = (): string => {
+      throw new ValidationError(ctx.model.entity, [
+        {
+          path: 'cursor',
+          message: 'a client-sorted query has no cursors',
+          expected: 'key order',
+          received: 'orderBy',
+        },
+      ]);
+    };
     return {
       items: await this.load(ctx, limit === null ? items : items.slice(0, limit)),
       cursor: null,
+      cursorAt,
     };
   }
 
@@ -211,10 +245,7 @@ export class Query<M extends AnyModelClass> {
   async count(): Promise<number> {
     const ctx = contextOf(this.model);
     const plan = this.plan();
-    let start: StoredKey | null =
-      this.state.cursor === null
-        ? null
-        : decodeCursor(ctx.backend.cursorSecret, plan, this.state.cursor);
+    let start = this.startKey(ctx, plan);
     let total = 0;
     const now = nowSeconds();
     do {
