@@ -185,7 +185,7 @@ function isJson(value: unknown, depth = 0): boolean {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
   if (typeof value === 'number') return Number.isFinite(value);
   if (Array.isArray(value)) return value.every((v) => isJson(v, depth + 1));
-  if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype)
+  if (typeof value === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(value)))
     return Object.values(value as object).every((v) => isJson(v, depth + 1));
   return false;
 }

@@ -55,6 +55,8 @@ export interface PageRequest {
 export interface PageResult {
   readonly items: StoredItem[];
   readonly count: number;
+  /** Items the engine evaluated before the filter (DynamoDB ScannedCount). */
+  readonly scanned: number;
   /** Where the next page starts; null when the read reached the end. */
   readonly lastKey: StoredKey | null;
 }

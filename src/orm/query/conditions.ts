@@ -69,14 +69,15 @@ const GROUPS = new Set(['AND', 'OR', 'NOT']);
 
 const ORDERED_KINDS = new Set(['string', 'int', 'float', 'datetime', 'date', 'enum']);
 
+// GraphQL hands input objects over with a null prototype; both kinds are plain.
+function isPlainObject(value: object): boolean {
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
 // Private: a plain object is an operator object, except on json fields, where it must use operator keys only.
 function isOperatorObject(def: AnyField, value: unknown): value is Record<string, unknown> {
-  if (
-    typeof value !== 'object' ||
-    value === null ||
-    Object.getPrototypeOf(value) !== Object.prototype
-  )
-    return false;
+  if (typeof value !== 'object' || value === null || !isPlainObject(value)) return false;
   const keys = Object.keys(value);
   return def.kind !== 'json' || (keys.length > 0 && keys.every((k) => OPERATOR_SET.has(k)));
 }

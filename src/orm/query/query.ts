@@ -168,6 +168,15 @@ export class Query<M extends AnyModelClass> {
     return { items: await this.load(ctx, items), cursor, cursorAt };
   }
 
+  /** The cursor that resumes this query right after `instance` (which must match the query). */
+  cursorFor(instance: InstanceType<M>): string {
+    const ctx = contextOf(this.model);
+    const plan = this.plan();
+    const values = instance as unknown as Record<string, unknown>;
+    const item = ctx.layout.toItem(values, instance as object);
+    return encodeCursor(ctx.backend.cursorSecret, plan, ctx.layout.positionOf(item, plan.index));
+  }
+
   private startKey(ctx: ModelContext, plan: QueryPlan): StoredKey | null {
     if (this.state.cursor === null) return null;
     const signedFor = this.state.cursorFromOpposite
@@ -291,10 +300,27 @@ export class Query<M extends AnyModelClass> {
   }
 }
 
+/** How far past the page a filtered read looks ahead before it knows the filter's selectivity. */
+const FIRST_READ_AHEAD = 4;
+const MAX_READ = 1000;
+
+/**
+ * How many items to ask the engine to evaluate for `want` more matches. DynamoDB applies Limit before
+ * the filter, so a filtered read (a Scan always is: entity type) asks for more, by the selectivity
+ * seen so far (4x before any is seen); an unfiltered keyed Query asks for exactly what it needs.
+ */
+function readSize(plan: QueryPlan, want: number, matched: number, scanned: number): number {
+  const filtered = plan.operation === 'scan' || plan.filter !== null || plan.ttlAttribute !== null;
+  const ratio =
+    scanned > 0 ? Math.max(matched / scanned, 0.02) : filtered ? 1 / FIRST_READ_AHEAD : 1;
+  return Math.min(MAX_READ, Math.max(want, Math.ceil(want / ratio)));
+}
+
 /**
  * Reads until `limit` matches are found, plus one to know whether more exist (so the last page never
- * carries a cursor to an empty page), continuing past engine pages the filter emptied. `limit` null
- * returns the first non-empty engine page. `next` is where the following page starts.
+ * carries a cursor to an empty page), continuing past engine pages the filter emptied. The cursor
+ * points at the last item returned, so reading ahead never skips an item. `limit` null returns the
+ * first non-empty engine page. `next` is where the following page starts.
  */
 async function readMatches(
   ctx: ModelContext,
@@ -305,8 +331,10 @@ async function readMatches(
   const items: StoredItem[] = [];
   const now = nowSeconds();
   let startKey = start;
+  let scanned = 0;
   for (;;) {
-    const want = limit === null ? null : limit + 1 - items.length;
+    const want =
+      limit === null ? null : readSize(plan, limit + 1 - items.length, items.length, scanned);
     const page = await ctx.backend.queryPage({
       layout: ctx.layout,
       plan,
@@ -315,6 +343,7 @@ async function readMatches(
       countOnly: false,
       now,
     });
+    scanned += page.scanned;
     for (const item of page.items) if (isVisible(ctx, item, now)) items.push(item);
     startKey = page.lastKey;
     if (limit !== null && items.length > limit) {

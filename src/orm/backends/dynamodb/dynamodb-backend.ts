@@ -206,6 +206,7 @@ export class DynamoDBBackend implements Backend {
       return {
         items: (out.Items as StoredItem[] | undefined) ?? [],
         count: out.Count ?? 0,
+        scanned: out.ScannedCount ?? 0,
         lastKey: (out.LastEvaluatedKey as StoredKey | undefined) ?? null,
       };
     } catch (error) {

@@ -194,7 +194,7 @@ export class InMemoryBackend implements Backend {
       i < candidates.length && evaluated > 0
         ? layout.positionOf(candidates[i - 1]!, plan.index)
         : null;
-    return { items: out, count, lastKey };
+    return { items: out, count, scanned: evaluated, lastKey };
   }
 
   // Private: the items a Query (one partition) or Scan walks, in the engine's order.
