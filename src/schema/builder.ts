@@ -6,6 +6,7 @@ import { DateScalar, DateTimeScalar, JSONScalar } from './scalars.js';
 /** The builder's type bag: context and scalars shared by every generated type. */
 export interface TablegraphTypes {
   Context: TablegraphContext;
+  DefaultFieldNullability: false;
   Scalars: {
     DateTime: { Input: Date; Output: Date };
     Date: { Input: string; Output: string };
@@ -21,6 +22,7 @@ export interface TablegraphTypes {
 export function createBuilder() {
   const builder = new SchemaBuilder<TablegraphTypes>({
     plugins: [RelayPlugin],
+    defaultFieldNullability: false,
     relay: {
       idFieldName: 'nodeId',
       cursorType: 'String',
