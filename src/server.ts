@@ -1,5 +1,6 @@
 import type { GraphQLSchema } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { renderLocalGraphiQL, useLocalGraphiQLAssets } from './graphiql-assets.js';
 import { createContext, type TablegraphContext } from './schema/index.js';
 
 export interface ServerOptions {
@@ -33,6 +34,8 @@ export function createServer(
         : { title: 'tablegraph', defaultQuery: options.defaultQuery },
     maskedErrors: true,
     logging: options.logging === false ? false : 'info',
+    renderGraphiQL: renderLocalGraphiQL,
+    plugins: [useLocalGraphiQLAssets()],
     context: () => createContext(),
   });
 }

@@ -1,0 +1,67 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { renderGraphiQL } from 'graphql-yoga';
+
+// Yoga's GraphiQL page loads its scripts from a public CDN; a machine without internet access would
+// show "Loading..." forever. These are the same files from the npm package, served by the server.
+const ASSETS = '/graphiql-assets/';
+const CDN = /https:\/\/unpkg\.com\/@graphql-yoga\/graphiql@[^/]+\/dist\//g;
+const FAVICON = /<link rel=icon href=https:\/\/raw\.githubusercontent\.com[^>]*>/;
+
+const TYPES: Record<string, string> = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+};
+const FILES = new Set([
+  'graphiql.css',
+  'yoga-graphiql.umd.js',
+  'monacoeditorwork/editor.worker.bundle.js',
+  'monacoeditorwork/json.worker.bundle.js',
+  'monacoeditorwork/graphql.worker..bundle.js',
+]);
+
+let distDir: string | null = null;
+function dist(): string {
+  distDir ??= dirname(createRequire(import.meta.url).resolve('@graphql-yoga/graphiql'));
+  return distDir;
+}
+const cache = new Map<string, Buffer>();
+
+/** Yoga's GraphiQL page with every asset pointing at this server. */
+export function renderLocalGraphiQL(options: Parameters<typeof renderGraphiQL>[0]): string {
+  return renderGraphiQL(options).replace(CDN, ASSETS).replace(FAVICON, '');
+}
+
+/** A Yoga plugin serving GraphiQL's scripts and styles from node_modules (cached, immutable). */
+export function useLocalGraphiQLAssets() {
+  return {
+    onRequest({
+      url,
+      endResponse,
+      fetchAPI,
+    }: {
+      url: URL;
+      endResponse: (r: Response) => void;
+      fetchAPI: { Response: typeof Response };
+    }) {
+      if (!url.pathname.startsWith(ASSETS)) return;
+      const name = url.pathname.slice(ASSETS.length);
+      if (!FILES.has(name)) {
+        endResponse(new fetchAPI.Response('not found', { status: 404 }));
+        return;
+      }
+      let body = cache.get(name);
+      if (!body) {
+        body = readFileSync(join(dist(), name));
+        cache.set(name, body);
+      }
+      const type = TYPES[name.slice(name.lastIndexOf('.'))] ?? 'application/octet-stream';
+      endResponse(
+        new fetchAPI.Response(new Uint8Array(body), {
+          headers: { 'content-type': type, 'cache-control': 'public, max-age=86400' },
+        }),
+      );
+    },
+  };
+}
