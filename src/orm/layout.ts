@@ -56,8 +56,8 @@ export interface ItemLayout {
   toItem(values: Record<string, unknown>, view: object): StoredItem;
   /** The table key of an object holding field values. */
   keyOf(view: object): StoredKey;
-  /** Stored item -> decoded field values. */
-  fromItem(item: StoredItem): Record<string, unknown>;
+  /** Stored item -> decoded field values, written into `target` (a new object by default). */
+  fromItem(item: StoredItem, target?: Record<string, unknown>): Record<string, unknown>;
   /** The key attributes of a stored item as seen from `index` (for cursors / ExclusiveStartKey). */
   positionOf(item: StoredItem, index: string | null): StoredKey;
   attributesOf(index: string | null): IndexAttributes;
@@ -161,8 +161,7 @@ function buildLayout(model: CompiledModel, adapter: ItemAdapter): ItemLayout {
         [skName]: keyOrThrow(model, 'the sort key', sort!.compute(view)),
       };
     },
-    fromItem(item) {
-      const values: Record<string, unknown> = {};
+    fromItem(item, values = {}) {
       for (const e of entries) {
         const v = item[e.name];
         values[e.name] = v === undefined || v === null ? e.empty() : e.decode(v);

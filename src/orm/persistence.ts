@@ -24,7 +24,7 @@ type Values = Record<string, unknown>;
 /** Builds a persisted instance from a stored item (no validation: the table is trusted). */
 export function instantiate<T>(ctx: ModelContext, item: StoredItem): T {
   const instance = Object.create(ctx.model.proto) as ModelBase & Values;
-  Object.assign(instance, ctx.layout.fromItem(item));
+  ctx.layout.fromItem(item, instance);
   instance[STATE] = { persisted: true, key: keyFromItem(ctx.layout, item), unknown: [] };
   return instance as T;
 }

@@ -12,11 +12,12 @@ import {
   modelOf,
   type ValuesFor,
 } from '../model.js';
+import type { CompiledModel } from '../model-meta.js';
 import { instantiate, isVisible, loaded, nowSeconds } from '../persistence.js';
 import { and, type Condition, not, or, parseWhere, type Where } from './conditions.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { compareStored } from './order.js';
-import { type OrderSpec, planQuery, type QueryPlan } from './plan.js';
+import { type OrderSpec, type PlanInput, planQuery, type QueryPlan } from './plan.js';
 
 interface QueryState {
   readonly filter: Condition | null;
@@ -151,7 +152,7 @@ export class Query<M extends AnyModelClass> {
   /** The plan this query runs (pure: no I/O). */
   plan(): QueryPlan {
     const { filter, order, index, reverse } = this.state;
-    return planQuery(modelOf(this.model), { filter, order, index, reverse });
+    return cachedPlan(modelOf(this.model), { filter, order, index, reverse });
   }
 
   /** One page of at most `limit` items, filled even when the filter drops items, and the next cursor. */
@@ -298,6 +299,32 @@ export class Query<M extends AnyModelClass> {
   async *[Symbol.asyncIterator](): AsyncGenerator<InstanceType<M>> {
     for await (const page of this.pages()) yield* page;
   }
+}
+
+const planCache = new WeakMap<CompiledModel, Map<string, QueryPlan>>();
+const PLAN_CACHE_SIZE = 256;
+
+/**
+ * Plans are pure values of (model, conditions, order, index, direction), so the same query shape
+ * reuses one plan (and the request parameters backends cache per plan) instead of planning again.
+ */
+function cachedPlan(model: CompiledModel, input: PlanInput): QueryPlan {
+  let cache = planCache.get(model);
+  if (!cache) {
+    cache = new Map();
+    planCache.set(model, cache);
+  }
+  const key = JSON.stringify(
+    [input.filter, input.order, input.index ?? '\u0000', input.reverse],
+    (_k, v: unknown) => (v instanceof Set ? { $set: [...v] } : v),
+  );
+  let plan = cache.get(key);
+  if (!plan) {
+    plan = Object.freeze(planQuery(model, input));
+    if (cache.size >= PLAN_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+    cache.set(key, plan);
+  }
+  return plan;
 }
 
 /** How far past the page a filtered read looks ahead before it knows the filter's selectivity. */
