@@ -196,6 +196,40 @@ describe('DynamoDBBackend on dynalite', () => {
     throttled.close();
   });
 
+  it('retries UnprocessedItems of a batch write until every item is written', async () => {
+    const throttled = new DynamoDBBackend({
+      tableName: 'specific',
+      endpoint: engine.endpoint,
+      retry: { baseDelayMs: 1 },
+    });
+    const counter = countRequests(throttled);
+    let calls = 0;
+    throttled.client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName !== 'BatchWriteItemCommand' || calls++ > 0) return next(args);
+        const input = args.input as { RequestItems: Record<string, unknown[]> };
+        const requests = input.RequestItems.specific!;
+        const held = requests.slice(10);
+        input.RequestItems.specific = requests.slice(0, 10);
+        const out = await next(args);
+        (out.output as { UnprocessedItems?: unknown }).UnprocessedItems = { specific: held };
+        return out;
+      },
+      { step: 'initialize', name: 'throttleWrites' },
+    );
+    const P = defineModels(throttled).Product;
+    await P.batchCreate(
+      Array.from({ length: 25 }, (_, i) => ({ sku: `w${i}`, price: i, stock: i })),
+    );
+    expect(counter.counts.BatchWriteItemCommand).toBe(2);
+    expect(
+      (await m.Product.batchGet(Array.from({ length: 25 }, (_, i) => ({ sku: `w${i}` })))).every(
+        Boolean,
+      ),
+    ).toBe(true);
+    throttled.close();
+  });
+
   it('names every unprocessed key when the retry budget runs out', async () => {
     const throttled = new DynamoDBBackend({
       tableName: 'specific',

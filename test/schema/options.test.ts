@@ -1,0 +1,61 @@
+import { printSchema } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { field, InMemoryBackend, Model } from '../../src/orm/index.js';
+import { buildSchema } from '../../src/schema/index.js';
+import { createServer } from '../../src/server.js';
+
+const backend = new InMemoryBackend();
+class Person extends Model(
+  'Person',
+  {
+    id: field.string({ primaryKey: true }),
+    name: field.string({ description: 'Shown to everyone.' }),
+    passwordHash: field.string({ graphql: false, default: 'x' }),
+  },
+  { plural: 'people' },
+) {
+  static meta = { backend };
+}
+
+async function run(query: string) {
+  const yoga = createServer({
+    schema: buildSchema({ models: [Person] }),
+    logging: false,
+    graphiql: false,
+  });
+  const res = await yoga.fetch('http://yoga/graphql', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query }),
+  });
+  return (await res.json()) as { data?: Record<string, unknown>; errors?: { message: string }[] };
+}
+
+describe('schema options from the model', () => {
+  it('uses the overridden plural, field descriptions, and hides fields marked graphql: false', () => {
+    const sdl = printSchema(buildSchema({ models: [Person] }));
+    expect(sdl).toContain('people(where: PersonWhere');
+    expect(sdl).toContain('"""Shown to everyone."""');
+    expect(sdl).not.toContain('passwordHash');
+  });
+
+  it('runs create then update in one request, and later reads see the update', async () => {
+    const r = await run(
+      'mutation { a: createPerson(input: { id: "p1", name: "Ann" }) { name } b: updatePerson(id: "p1", input: { name: "Anna" }) { name } }',
+    );
+    expect(r).toEqual({ data: { a: { name: 'Ann' }, b: { name: 'Anna' } } });
+    const q = await run('{ person(id: "p1") { name } nodes(ids: []) { __typename } }');
+    expect(q).toEqual({ data: { person: { name: 'Anna' }, nodes: [] } });
+    expect((await Person.get({ id: 'p1' }))?.passwordHash).toBe('x');
+  });
+
+  it('resolves several global IDs with nodes(ids:)', async () => {
+    await Person.upsert({ id: 'p2', name: 'Bo' });
+    const ids = (await run('{ a: person(id: "p1") { nodeId } b: person(id: "p2") { nodeId } }'))
+      .data as { a: { nodeId: string }; b: { nodeId: string } };
+    const r = await run(
+      `{ nodes(ids: ["${ids.b.nodeId}", "${ids.a.nodeId}"]) { ... on Person { id } } }`,
+    );
+    expect(r).toEqual({ data: { nodes: [{ id: 'p2' }, { id: 'p1' }] } });
+  });
+});
