@@ -31,6 +31,8 @@ export interface AppConfig {
   readonly region?: string;
   /** A module exporting `createModels(backend)`; the demo models when absent. */
   readonly modelsModule?: string;
+  /** Signs cursors; set one secret for every server that must accept the others' cursors. */
+  readonly cursorSecret?: string;
 }
 
 /** A clear, single-line startup failure (bad configuration, unreachable engine). */
@@ -57,6 +59,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv, argv: readonly string[]): 
     endpoint: env.DYNAMODB_ENDPOINT,
     region: env.AWS_REGION,
     modelsModule: env.TABLEGRAPH_MODELS,
+    cursorSecret: env.TABLEGRAPH_CURSOR_SECRET,
   };
 }
 
@@ -104,7 +107,7 @@ export async function startApp(config: AppConfig): Promise<RunningApp> {
     let backend: Backend;
     let engine: string;
     if (config.engine === 'memory') {
-      backend = new InMemoryBackend();
+      backend = new InMemoryBackend({ cursorSecret: config.cursorSecret });
       engine = 'in-memory (nothing is kept)';
     } else {
       let endpoint = config.endpoint;
