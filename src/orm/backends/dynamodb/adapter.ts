@@ -1,12 +1,8 @@
-import { type AdapterOptions, ItemAdapter } from '../../layout.js';
+import { ItemAdapter } from '../../layout.js';
 
 /**
- * Attribute names for the DynamoDB layout: `pkAttribute` ('pk'), `skAttribute` ('sk'),
- * `entityTypeAttribute` ('entity_type'). The in-memory backend takes the same adapter.
+ * Attribute names for the DynamoDB layout: `new DynamoDBAdapter({ pkAttribute: 'pk', skAttribute: 'sk',
+ * entityTypeAttribute: 'entity_type' })` (the seed's defaults). The in-memory backend takes the same
+ * adapter, so both lay items out alike.
  */
-export class DynamoDBAdapter extends ItemAdapter {
-  // biome-ignore lint/complexity/noUselessConstructor: documents the options of the seed's adapter
-  constructor(options: AdapterOptions = {}) {
-    super(options);
-  }
-}
+export class DynamoDBAdapter extends ItemAdapter {}
