@@ -357,7 +357,7 @@ export async function batchGet<M extends AnyModelClass>(
   const stored = keys.map((k, i) => storedKeyOf(ctx, k, issues, `[${i}].`));
   throwIfAny(ctx.model, issues);
   if (stored.length === 0) return [];
-  const items = await ctx.backend.batchGet(ctx.layout, stored as StoredKey[]);
+  const items = await ctx.backend.batchGetItems(ctx.layout, stored as StoredKey[]);
   const now = nowSeconds();
   return Promise.all(
     items.map((item) => (isVisible(ctx, item, now) ? loaded<InstanceType<M>>(ctx, item) : null)),
@@ -405,7 +405,7 @@ export async function batchCreate<M extends AnyModelClass>(
     items.push(item);
   }
   throwIfAny(model, issues);
-  await ctx.backend.batchPut(layout, items);
+  await ctx.backend.batchPutItems(layout, items);
   for (const [i, instance] of instances.entries()) {
     instance[STATE].persisted = true;
     instance[STATE].key = keyFromItem(layout, items[i]!);
@@ -439,7 +439,7 @@ export async function batchGetMany(
   const now = nowSeconds();
   await Promise.all(
     [...byBackend].map(async ([backend, indexes]) => {
-      const items = await backend.batchGet(
+      const items = await backend.batchGetItems(
         resolved[indexes[0]!]!.ctx.layout,
         indexes.map((i) => resolved[i]!.stored),
       );

@@ -1,6 +1,6 @@
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
-  type Backend,
+  type BackendBase,
   batchGetMany,
   ConflictError,
   DuplicateKeyError,
@@ -17,7 +17,7 @@ import { defineModels, type Models } from '../fixtures/models.js';
 
 /** What a backend under test offers the contract suite. */
 export interface Harness {
-  readonly backend: Backend;
+  readonly backend: BackendBase;
   /** Removes every item. */
   reset(): Promise<void>;
   /** Why transactions cannot run on this engine, or null when they can. */
@@ -620,6 +620,29 @@ export function backendContract(name: string, setup: () => Promise<Harness>): vo
         expect(err).toBeInstanceOf(ValidationError);
         expect((err as ValidationError).issues[0]?.path).toBe('[1].title');
         expect(await m.TodoItem.where().count()).toBe(0);
+      });
+
+      it('offers the seed backend calls: batchCreate(Model, list), batchGet(Model, keys), scan(Model)', async () => {
+        const backend = h.backend;
+        const todosData = Array.from({ length: 10 }, (_, i) => ({
+          userId: 'alice',
+          todoId: `todo-${i}`,
+          title: `Task ${i}`,
+        }));
+        expect(await backend.batchCreate(m.TodoItem, todosData)).toHaveLength(10);
+        const keys = Array.from({ length: 5 }, (_, i) => ({
+          userId: 'alice',
+          todoId: `todo-${i}`,
+        }));
+        expect((await backend.batchGet(m.TodoItem, keys)).map((t) => t?.title)).toEqual([
+          'Task 0',
+          'Task 1',
+          'Task 2',
+          'Task 3',
+          'Task 4',
+        ]);
+        await m.User.create(alice);
+        expect((await backend.scan(m.User)).map((u) => u.id)).toEqual(['user-1']);
       });
 
       it('refuses two items with one key in a batch', async () => {

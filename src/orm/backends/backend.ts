@@ -74,8 +74,8 @@ export interface Backend {
   write(layout: ItemLayout, op: WriteOp): Promise<StoredItem | null>;
   queryPage(request: PageRequest): Promise<PageResult>;
   /** Answers in the order of `keys`, null for a missing key. */
-  batchGet(layout: ItemLayout, keys: readonly StoredKey[]): Promise<(StoredItem | null)[]>;
-  batchPut(layout: ItemLayout, items: readonly StoredItem[]): Promise<void>;
+  batchGetItems(layout: ItemLayout, keys: readonly StoredKey[]): Promise<(StoredItem | null)[]>;
+  batchPutItems(layout: ItemLayout, items: readonly StoredItem[]): Promise<void>;
   /** All or nothing; a failed condition throws ConditionFailed with the write's index. */
   transact(writes: readonly { layout: ItemLayout; op: WriteOp }[]): Promise<void>;
 }

@@ -28,13 +28,8 @@ import {
 } from '../../layout.js';
 import { type AnyModelClass, modelOf } from '../../model.js';
 import type { QueryPlan } from '../../query/plan.js';
-import {
-  type Backend,
-  ConditionFailed,
-  type PageRequest,
-  type PageResult,
-  type WriteOp,
-} from '../backend.js';
+import { ConditionFailed, type PageRequest, type PageResult, type WriteOp } from '../backend.js';
+import { BackendBase } from '../backend-base.js';
 import { DynamoDBAdapter } from './adapter.js';
 import {
   chunk,
@@ -84,7 +79,7 @@ function currentItem(raw: unknown): StoredItem | null {
  * Everything the ORM sends is built by the pure functions in params.ts; this class only sends,
  * retries and maps engine errors.
  */
-export class DynamoDBBackend implements Backend {
+export class DynamoDBBackend extends BackendBase {
   readonly name = 'dynamodb';
   readonly tableName: string;
   readonly adapter: ItemAdapter;
@@ -98,6 +93,7 @@ export class DynamoDBBackend implements Backend {
   >();
 
   constructor(options: DynamoDBBackendOptions) {
+    super();
     if (!options || typeof options.tableName !== 'string' || options.tableName.length < 3)
       throw new ConfigurationError(
         `DynamoDBBackend needs a tableName (3-255 characters), got ${JSON.stringify(options?.tableName)}`,
@@ -214,7 +210,10 @@ export class DynamoDBBackend implements Backend {
     }
   }
 
-  async batchGet(layout: ItemLayout, keys: readonly StoredKey[]): Promise<(StoredItem | null)[]> {
+  async batchGetItems(
+    layout: ItemLayout,
+    keys: readonly StoredKey[],
+  ): Promise<(StoredItem | null)[]> {
     const { partition, sort } = layout.table;
     const id = (k: StoredKey | StoredItem) => `${k[partition]}\u0000${k[sort!]}`;
     const unique = [...new Map(keys.map((k) => [id(k), k])).values()];
@@ -236,7 +235,7 @@ export class DynamoDBBackend implements Backend {
     return keys.map((k) => found.get(id(k)) ?? null);
   }
 
-  async batchPut(_layout: ItemLayout, items: readonly StoredItem[]): Promise<void> {
+  async batchPutItems(_layout: ItemLayout, items: readonly StoredItem[]): Promise<void> {
     type PutRequest = { PutRequest: { Item: StoredItem } };
     const requests: PutRequest[] = items.map((Item) => ({ PutRequest: { Item } }));
     await mapConcurrent(chunk(requests, 25), this.retry.concurrency, (requestChunk) =>

@@ -9,13 +9,8 @@ import {
 } from '../../layout.js';
 import { type AnyModelClass, modelOf } from '../../model.js';
 import { compareText } from '../../query/order.js';
-import {
-  type Backend,
-  ConditionFailed,
-  type PageRequest,
-  type PageResult,
-  type WriteOp,
-} from '../backend.js';
+import { ConditionFailed, type PageRequest, type PageResult, type WriteOp } from '../backend.js';
+import { BackendBase } from '../backend-base.js';
 import { matches, matchesSort } from './evaluate.js';
 
 export interface InMemoryBackendOptions {
@@ -32,7 +27,7 @@ const clone = <T>(v: T): T => structuredClone(v);
  * DynamoDB does, so the one contract suite runs unchanged against both. Items are copied in and
  * out: no caller can change stored state through a reference.
  */
-export class InMemoryBackend implements Backend {
+export class InMemoryBackend extends BackendBase {
   readonly name = 'memory';
   readonly adapter: ItemAdapter;
   readonly cursorSecret: string;
@@ -41,6 +36,7 @@ export class InMemoryBackend implements Backend {
   private readonly byKey = new Map<string, StoredItem>();
 
   constructor(options: InMemoryBackendOptions = {}) {
+    super();
     this.adapter =
       options.adapter instanceof ItemAdapter ? options.adapter : new ItemAdapter(options.adapter);
     this.cursorSecret = options.cursorSecret ?? 'tablegraph-development-cursor-secret';
@@ -255,14 +251,17 @@ export class InMemoryBackend implements Backend {
     return c || (index ? this.compareTable(a, b) : 0);
   }
 
-  async batchGet(_layout: ItemLayout, keys: readonly StoredKey[]): Promise<(StoredItem | null)[]> {
+  async batchGetItems(
+    _layout: ItemLayout,
+    keys: readonly StoredKey[],
+  ): Promise<(StoredItem | null)[]> {
     return keys.map((key) => {
       const item = this.byKey.get(this.id(key));
       return item ? clone(item) : null;
     });
   }
 
-  async batchPut(_layout: ItemLayout, items: readonly StoredItem[]): Promise<void> {
+  async batchPutItems(_layout: ItemLayout, items: readonly StoredItem[]): Promise<void> {
     for (const item of items) this.insert(clone(item));
   }
 

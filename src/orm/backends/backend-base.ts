@@ -1,0 +1,54 @@
+import { ConfigurationError } from '../errors.js';
+import type { ItemAdapter, ItemLayout, StoredItem, StoredKey } from '../layout.js';
+import { type AnyModelClass, backendOf, type InputFor, type KeyFor } from '../model.js';
+import { batchCreate, batchGet } from '../persistence.js';
+import { Query } from '../query/query.js';
+import type { Backend, PageRequest, PageResult, WriteOp } from './backend.js';
+
+/**
+ * What every backend offers its users by model (`backend.batchGet(User, keys)`, as the seed did),
+ * on top of the storage contract it implements. The model must be bound to this backend.
+ */
+export abstract class BackendBase implements Backend {
+  abstract readonly name: string;
+  abstract readonly adapter: ItemAdapter;
+  abstract readonly cursorSecret: string;
+  abstract getItem(layout: ItemLayout, key: StoredKey): Promise<StoredItem | null>;
+  abstract write(layout: ItemLayout, op: WriteOp): Promise<StoredItem | null>;
+  abstract queryPage(request: PageRequest): Promise<PageResult>;
+  abstract batchGetItems(
+    layout: ItemLayout,
+    keys: readonly StoredKey[],
+  ): Promise<(StoredItem | null)[]>;
+  abstract batchPutItems(layout: ItemLayout, items: readonly StoredItem[]): Promise<void>;
+  abstract transact(writes: readonly { layout: ItemLayout; op: WriteOp }[]): Promise<void>;
+
+  private own<M extends AnyModelClass>(model: M): M {
+    if (backendOf(model) !== this)
+      throw new ConfigurationError(
+        `${model.name} is bound to another backend (its static meta.backend)`,
+      );
+    return model;
+  }
+
+  /** `Model.batchCreate(items)`: validated first, written in batches of 25. */
+  batchCreate<M extends AnyModelClass>(
+    model: M,
+    items: readonly InputFor<M>[],
+  ): Promise<InstanceType<M>[]> {
+    return batchCreate(this.own(model), items as readonly object[]);
+  }
+
+  /** `Model.batchGet(keys)`: in key order, null for a missing key. */
+  batchGet<M extends AnyModelClass>(
+    model: M,
+    keys: readonly KeyFor<M>[],
+  ): Promise<(InstanceType<M> | null)[]> {
+    return batchGet(this.own(model), keys as readonly object[]);
+  }
+
+  /** Every item of the model's entity type (a Scan filtered to it), never another's. */
+  scan<M extends AnyModelClass>(model: M): Promise<InstanceType<M>[]> {
+    return Query.of(this.own(model)).all();
+  }
+}
