@@ -2,6 +2,7 @@
 
 // Backends
 export type { Backend, PageRequest, PageResult, WriteOp } from './backends/backend.js';
+export { BackendBase } from './backends/backend-base.js';
 export { DynamoDBAdapter } from './backends/dynamodb/adapter.js';
 export type { RetryPolicy } from './backends/dynamodb/batch.js';
 export {
