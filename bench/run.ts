@@ -150,3 +150,27 @@ for (const c of cases) {
   const o = median(orm);
   console.log(`| ${c.name} | ${b.toFixed(0)} | ${o.toFixed(0)} | ${(o / b).toFixed(2)}x |`);
 }
+
+// Memory: heap retained by 100 pages of 100 items each, bare DocumentClient items vs ORM instances.
+const gc = (globalThis as { gc?: () => void }).gc;
+if (gc) {
+  const retained = async (fn: () => Promise<unknown>) => {
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    const kept: unknown[] = [];
+    for (let i = 0; i < 100; i++) kept.push(await fn());
+    gc();
+    const bytes = process.memoryUsage().heapUsed - before;
+    return { bytes, kept: kept.length };
+  };
+  const [query] = cases.filter((c) => c.name.startsWith('query'));
+  const bare = await retained(query!.bare);
+  const orm = await retained(query!.orm);
+  const perItem = (b: number) => (b / 10_000).toFixed(0);
+  console.log(
+    `\n| retained heap per item (100 pages x 100) | DocumentClient | tablegraph | ratio |\n|---|---|---|---|`,
+  );
+  console.log(
+    `| query results | ${perItem(bare.bytes)} B | ${perItem(orm.bytes)} B | ${(orm.bytes / bare.bytes).toFixed(2)}x |`,
+  );
+} else console.log('\n(run with node --expose-gc for the memory figures; `npm run bench` does)');

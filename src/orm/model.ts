@@ -78,12 +78,14 @@ export interface ModelDefinition {
 export const DEFINITION = Symbol('tablegraph.definition');
 /** Per-instance ORM state, under a symbol so it never mixes with fields. */
 export const STATE = Symbol('tablegraph.state');
+/** Shared by every instance without unknown input (all loaded ones): one array, not one each. */
+export const NO_UNKNOWN: readonly (readonly [string, unknown])[] = Object.freeze([]);
 export interface InstanceState {
   persisted: boolean;
   /** The table key the item was loaded or saved under (to detect key changes). */
   key: StoredKey | null;
   /** Input entries that are not fields, reported at save time. */
-  unknown: [string, unknown][];
+  unknown: readonly (readonly [string, unknown])[];
 }
 
 const compiled = new WeakMap<object, CompiledModel>();
@@ -135,7 +137,8 @@ export class ModelBase {
       const v = input[name];
       (this as Record<string, unknown>)[name] = v === undefined || v === null ? defaultOf(d) : v;
     }
-    const unknown = Object.entries(input).filter(([k]) => !def.fields.has(k));
+    const extra = Object.entries(input).filter(([k]) => !def.fields.has(k));
+    const unknown = extra.length === 0 ? NO_UNKNOWN : extra;
     this[STATE] = { persisted: false, key: null, unknown };
   }
 

@@ -13,6 +13,7 @@ import {
   contextOf,
   type ModelBase,
   type ModelContext,
+  NO_UNKNOWN,
   STATE,
 } from './model.js';
 import { type CompiledModel, keyView } from './model-meta.js';
@@ -25,7 +26,7 @@ type Values = Record<string, unknown>;
 export function instantiate<T>(ctx: ModelContext, item: StoredItem): T {
   const instance = Object.create(ctx.model.proto) as ModelBase & Values;
   ctx.layout.fromItem(item, instance);
-  instance[STATE] = { persisted: true, key: keyFromItem(ctx.layout, item), unknown: [] };
+  instance[STATE] = { persisted: true, key: keyFromItem(ctx.layout, item), unknown: NO_UNKNOWN };
   return instance as T;
 }
 
@@ -71,7 +72,7 @@ export const nowSeconds = () => Math.floor(Date.now() / 1000);
 export function validateValues(
   model: CompiledModel,
   instance: Values,
-  unknown: readonly [string, unknown][],
+  unknown: readonly (readonly [string, unknown])[],
   prefix = '',
   issues: ValidationIssue[] = [],
 ): Values {
@@ -205,7 +206,7 @@ async function persistNew(
   }
   instance[STATE].persisted = true;
   instance[STATE].key = key;
-  instance[STATE].unknown = [];
+  instance[STATE].unknown = NO_UNKNOWN;
   await runHooks(ctx.model, 'afterSave', instance);
   return instance;
 }
@@ -266,7 +267,7 @@ export async function upsert<M extends AnyModelClass>(
   } else await ctx.backend.write(ctx.layout, { type: 'put', item, ifNotExists: false });
   instance[STATE].persisted = true;
   instance[STATE].key = keyFromItem(ctx.layout, item);
-  instance[STATE].unknown = [];
+  instance[STATE].unknown = NO_UNKNOWN;
   await runHooks(ctx.model, 'afterSave', instance);
   return instance as InstanceType<M>;
 }
@@ -409,7 +410,7 @@ export async function batchCreate<M extends AnyModelClass>(
   for (const [i, instance] of instances.entries()) {
     instance[STATE].persisted = true;
     instance[STATE].key = keyFromItem(layout, items[i]!);
-    instance[STATE].unknown = [];
+    instance[STATE].unknown = NO_UNKNOWN;
     await runHooks(model, 'afterSave', instance);
   }
   return instances as InstanceType<M>[];

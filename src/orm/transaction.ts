@@ -7,6 +7,7 @@ import {
   type InputFor,
   type ModelBase,
   type ModelContext,
+  NO_UNKNOWN,
   STATE,
 } from './model.js';
 import { keyFromItem, prepare, runHooks, translate, updateOp } from './persistence.js';
@@ -112,7 +113,7 @@ export class Transaction {
         Object.assign(p.instance[STATE], {
           persisted: true,
           key: keyFromItem(p.ctx.layout, item),
-          unknown: [],
+          unknown: NO_UNKNOWN,
         });
         await runHooks(p.ctx.model, 'afterSave', p.instance);
       }
