@@ -42,6 +42,7 @@ export {
   field,
   type JsonValue,
 } from './fields.js';
+export { instanceKeyId, keyId } from './instances.js';
 export { type AdapterOptions, ItemAdapter, type StoredItem, type StoredKey } from './layout.js';
 // Models and fields
 export {
@@ -59,12 +60,12 @@ export {
   type ValuesOf,
 } from './model.js';
 export type { CompiledModel, IndexPlan, KeyPlan } from './model-meta.js';
-export { batchGetMany, instanceKeyId, keyId } from './persistence.js';
 export type { Condition, Operator, Operators, Where } from './query/conditions.js';
 export { OPERATORS } from './query/conditions.js';
 export type { OrderSpec, QueryPlan, SortCondition } from './query/plan.js';
 // Queries
 export { type Page, Query } from './query/query.js';
+export { batchGetMany } from './reads.js';
 // Relations and cross-model reads
 export {
   belongsTo,

@@ -15,9 +15,10 @@ import {
   type ModelConfig,
   RESERVED_NAMES,
 } from './model-meta.js';
-import * as persistence from './persistence.js';
 import type { Where } from './query/conditions.js';
 import { Query } from './query/query.js';
+import { batchGet, get } from './reads.js';
+import { batchCreate, create, remove, save, upsert } from './writes.js';
 
 /** The third argument of `Model(...)`. */
 export interface ModelOptions {
@@ -149,12 +150,12 @@ export class ModelBase {
 
   /** Creates the item (new instance) or updates it (loaded instance). */
   save(): Promise<this> {
-    return persistence.save(this.constructor as AnyModelClass, this);
+    return save(this.constructor as AnyModelClass, this);
   }
 
   /** Deletes the item; `true` if it existed. */
   delete(): Promise<boolean> {
-    return persistence.remove(this.constructor as AnyModelClass, this);
+    return remove(this.constructor as AnyModelClass, this);
   }
 
   /** Field values as JSON-ready data (Dates as ISO text, Sets as arrays). */
@@ -169,15 +170,15 @@ export class ModelBase {
 
   /** Validates and creates a new item; `DuplicateKeyError` if the key exists. */
   static create<M extends AnyModelClass>(this: M, data: InputFor<M>): Promise<InstanceType<M>> {
-    return persistence.create(this, data as object);
+    return create(this, data as object);
   }
   /** Validates and writes the item, replacing any item with the same key. */
   static upsert<M extends AnyModelClass>(this: M, data: InputFor<M>): Promise<InstanceType<M>> {
-    return persistence.upsert(this, data as object);
+    return upsert(this, data as object);
   }
   /** The item with this key, or null. */
   static get<M extends AnyModelClass>(this: M, key: KeyFor<M>): Promise<InstanceType<M> | null> {
-    return persistence.get(this, key as object);
+    return get(this, key as object);
   }
   static where<M extends AnyModelClass>(this: M, conditions?: Where<ValuesFor<M>>): Query<M> {
     return Query.of(this, conditions as object | undefined);
@@ -196,14 +197,14 @@ export class ModelBase {
     this: M,
     items: readonly InputFor<M>[],
   ): Promise<InstanceType<M>[]> {
-    return persistence.batchCreate(this, items as readonly object[]);
+    return batchCreate(this, items as readonly object[]);
   }
   /** Answers in the order of `keys`, null for a missing item. */
   static batchGet<M extends AnyModelClass>(
     this: M,
     keys: readonly KeyFor<M>[],
   ): Promise<(InstanceType<M> | null)[]> {
-    return persistence.batchGet(this, keys as readonly object[]);
+    return batchGet(this, keys as readonly object[]);
   }
 }
 
@@ -239,18 +240,10 @@ export function Model<const F extends FieldMap, const O extends ModelOptions = {
   if (opts.timestamps) {
     all.set(
       'createdAt',
-      field.datetime({
-        default: () => new Date(),
-        description: 'When the item was created (UTC).',
-      }),
+      // No default: set from the clock of the first write (null on an unsaved instance).
+      field.datetime({ description: 'When the item was created (UTC).' }),
     );
-    all.set(
-      'updatedAt',
-      field.datetime({
-        default: () => new Date(),
-        description: 'When the item was last written (UTC).',
-      }),
-    );
+    all.set('updatedAt', field.datetime({ description: 'When the item was last written (UTC).' }));
   }
   if (opts.version)
     all.set(

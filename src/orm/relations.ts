@@ -1,7 +1,7 @@
 import { ConfigurationError } from './errors.js';
 import { type AnyModelClass, type ModelBase, modelOf } from './model.js';
-import { get } from './persistence.js';
 import { Query } from './query/query.js';
+import { get } from './reads.js';
 
 /**
  * A relation between two models. `on` maps a field of the target to a field of the source:

@@ -1,5 +1,6 @@
 import { type Backend, ConditionFailed, type WriteOp } from './backends/backend.js';
 import { ConfigurationError, NotFoundError } from './errors.js';
+import { keyFromItem, runHooks } from './instances.js';
 import type { StoredItem, StoredKey } from './layout.js';
 import {
   type AnyModelClass,
@@ -10,7 +11,7 @@ import {
   NO_UNKNOWN,
   STATE,
 } from './model.js';
-import { keyFromItem, prepare, runHooks, translate, updateOp } from './persistence.js';
+import { prepare, translate, updateOp } from './writes.js';
 
 type Values = Record<string, unknown>;
 interface Pending {

@@ -1,8 +1,9 @@
 import { ConfigurationError } from '../errors.js';
 import type { ItemAdapter, ItemLayout, StoredItem, StoredKey } from '../layout.js';
 import { type AnyModelClass, backendOf, type InputFor, type KeyFor } from '../model.js';
-import { batchCreate, batchGet } from '../persistence.js';
 import { Query } from '../query/query.js';
+import { batchGet } from '../reads.js';
+import { batchCreate } from '../writes.js';
 import type { Backend, PageRequest, PageResult, WriteOp } from './backend.js';
 
 /**

@@ -4,6 +4,7 @@ import {
   ValidationError,
   type ValidationIssue,
 } from '../errors.js';
+import { instantiate, isVisible, loaded, nowSeconds } from '../instances.js';
 import type { StoredItem, StoredKey } from '../layout.js';
 import {
   type AnyModelClass,
@@ -13,7 +14,6 @@ import {
   type ValuesFor,
 } from '../model.js';
 import type { CompiledModel } from '../model-meta.js';
-import { instantiate, isVisible, loaded, nowSeconds } from '../persistence.js';
 import { and, type Condition, not, or, parseWhere, type Where } from './conditions.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { compareStored } from './order.js';

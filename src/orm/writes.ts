@@ -1,3 +1,4 @@
+// Writes: create, upsert, save, delete, batchCreate — validation and hooks before any request.
 import { ConditionFailed, type WriteOp } from './backends/backend.js';
 import {
   ConflictError,
@@ -7,7 +8,15 @@ import {
   ValidationError,
   type ValidationIssue,
 } from './errors.js';
-import type { ItemLayout, StoredItem, StoredKey } from './layout.js';
+import {
+  instantiate,
+  isVisible,
+  keyFromItem,
+  runHooks,
+  throwIfAny,
+  validateValues,
+} from './instances.js';
+import type { StoredItem, StoredKey } from './layout.js';
 import {
   type AnyModelClass,
   contextOf,
@@ -16,132 +25,8 @@ import {
   NO_UNKNOWN,
   STATE,
 } from './model.js';
-import { type CompiledModel, keyView } from './model-meta.js';
 
 type Values = Record<string, unknown>;
-
-// ---- instances ------------------------------------------------------------------------------
-
-/** Builds a persisted instance from a stored item (no validation: the table is trusted). */
-export function instantiate<T>(ctx: ModelContext, item: StoredItem): T {
-  const instance = Object.create(ctx.model.proto) as ModelBase & Values;
-  ctx.layout.fromItem(item, instance);
-  instance[STATE] = { persisted: true, key: keyFromItem(ctx.layout, item), unknown: NO_UNKNOWN };
-  return instance as T;
-}
-
-export function keyFromItem(layout: ItemLayout, item: StoredItem): StoredKey {
-  const { partition, sort } = layout.table;
-  return { [partition]: item[partition] as string, [sort!]: item[sort!] as string };
-}
-
-/** Runs the hooks of one kind, parent-first in definition order. */
-export async function runHooks(
-  model: CompiledModel,
-  kind: 'beforeSave' | 'afterSave' | 'afterLoad',
-  instance: object,
-): Promise<void> {
-  for (const name of model.hooks[kind]) await (instance as Record<string, () => unknown>)[name]!();
-}
-
-export async function loaded<T>(ctx: ModelContext, item: StoredItem): Promise<T> {
-  const instance = instantiate<T>(ctx, item);
-  if (ctx.model.hooks.afterLoad.length > 0)
-    await runHooks(ctx.model, 'afterLoad', instance as object);
-  return instance;
-}
-
-/** True when the stored item is of this model and not expired. */
-export function isVisible(
-  ctx: ModelContext,
-  item: StoredItem | null,
-  now: number,
-): item is StoredItem {
-  if (!item || item[ctx.layout.adapter.entityTypeAttribute] !== ctx.model.entity) return false;
-  const ttl = ctx.model.config.ttl;
-  if (ttl === null) return true;
-  const expires = item[ttl];
-  return typeof expires !== 'number' || expires > now;
-}
-
-export const nowSeconds = () => Math.floor(Date.now() / 1000);
-
-// ---- validation -----------------------------------------------------------------------------
-
-/** Checks every field of an instance at once and returns the normalised values. */
-export function validateValues(
-  model: CompiledModel,
-  instance: Values,
-  unknown: readonly (readonly [string, unknown])[],
-  prefix = '',
-  issues: ValidationIssue[] = [],
-): Values {
-  for (const [name, value] of unknown)
-    issues.push({
-      path: prefix + name,
-      message: 'is not a field of this model',
-      expected: model.fieldNames.join(' | '),
-      received: describe(value),
-    });
-  const values: Values = {};
-  for (const [name, def] of model.fields) {
-    const v = instance[name];
-    if (v === null || v === undefined) {
-      if (!def.options.optional)
-        issues.push({
-          path: prefix + name,
-          message: 'is required',
-          expected: def.kind,
-          received: describe(v),
-        });
-      values[name] = null;
-    } else values[name] = def.parse(v, prefix + name, issues);
-  }
-  return values;
-}
-
-function throwIfAny(model: CompiledModel, issues: ValidationIssue[]): void {
-  if (issues.length > 0) throw new ValidationError(model.entity, issues);
-}
-
-/** Parses a lookup key: known key fields only, each valid; returns the stored key. */
-export function storedKeyOf(
-  ctx: ModelContext,
-  key: object,
-  issues: ValidationIssue[],
-  prefix = '',
-): StoredKey | null {
-  const { model } = ctx;
-  const allowed = new Set([...model.table.partition.reads, ...(model.table.sort?.reads ?? [])]);
-  const values: Values = {};
-  const before = issues.length;
-  if (typeof key !== 'object' || key === null) {
-    issues.push({
-      path: prefix,
-      message: 'a key must be an object',
-      expected: [...allowed].join(', '),
-      received: describe(key),
-    });
-    return null;
-  }
-  for (const [name, v] of Object.entries(key)) {
-    if (v === undefined) continue;
-    if (!allowed.has(name)) {
-      const message = model.fields.has(name)
-        ? 'is not part of the key; use findBy() to filter on it'
-        : 'is not a field of this model';
-      issues.push({
-        path: prefix + name,
-        message,
-        expected: [...allowed].join(' | '),
-        received: describe(v),
-      });
-    } else
-      values[name] = v === null ? null : model.fields.get(name)!.parse(v, prefix + name, issues);
-  }
-  const view = keyView(model, values, [model.table.partition, model.table.sort!], issues);
-  return issues.length > before ? null : ctx.layout.keyOf(view);
-}
 
 // ---- writes ---------------------------------------------------------------------------------
 
@@ -154,9 +39,9 @@ export async function prepare(
   const { model } = ctx;
   const { timestamps, version } = model.config;
   if (timestamps) {
+    // Both from one clock reading; createdAt only when not set yet (given, or loaded).
     const now = new Date();
-    if (isNew && !instance[STATE].persisted && instance.createdAt === null)
-      instance.createdAt = now;
+    instance.createdAt ??= now;
     instance.updatedAt = now;
   }
   if (version && isNew) instance.version = 1;
@@ -326,45 +211,6 @@ export async function remove(cls: AnyModelClass, instance: ModelBase): Promise<b
   return true;
 }
 
-// ---- reads ----------------------------------------------------------------------------------
-
-export async function get<M extends AnyModelClass>(
-  cls: M,
-  key: object,
-): Promise<InstanceType<M> | null> {
-  const ctx = contextOf(cls);
-  const issues: ValidationIssue[] = [];
-  const stored = storedKeyOf(ctx, key, issues);
-  throwIfAny(ctx.model, issues);
-  const item = await ctx.backend.getItem(ctx.layout, stored!);
-  return isVisible(ctx, item, nowSeconds()) ? loaded(ctx, item) : null;
-}
-
-export async function batchGet<M extends AnyModelClass>(
-  cls: M,
-  keys: readonly object[],
-): Promise<(InstanceType<M> | null)[]> {
-  const ctx = contextOf(cls);
-  if (!Array.isArray(keys))
-    throw new ValidationError(ctx.model.entity, [
-      {
-        path: '',
-        message: 'batchGet takes an array of keys',
-        expected: 'array',
-        received: describe(keys),
-      },
-    ]);
-  const issues: ValidationIssue[] = [];
-  const stored = keys.map((k, i) => storedKeyOf(ctx, k, issues, `[${i}].`));
-  throwIfAny(ctx.model, issues);
-  if (stored.length === 0) return [];
-  const items = await ctx.backend.batchGetItems(ctx.layout, stored as StoredKey[]);
-  const now = nowSeconds();
-  return Promise.all(
-    items.map((item) => (isVisible(ctx, item, now) ? loaded<InstanceType<M>>(ctx, item) : null)),
-  );
-}
-
 export async function batchCreate<M extends AnyModelClass>(
   cls: M,
   inputs: readonly object[],
@@ -386,7 +232,10 @@ export async function batchCreate<M extends AnyModelClass>(
   const items: StoredItem[] = [];
   const seen = new Map<string, number>();
   for (const [i, instance] of instances.entries()) {
-    if (model.config.timestamps) instance.createdAt = instance.updatedAt = new Date();
+    if (model.config.timestamps) {
+      instance.updatedAt = new Date();
+      instance.createdAt ??= instance.updatedAt;
+    }
     if (model.config.version) instance.version = 1;
     await runHooks(model, 'beforeSave', instance);
     const values = validateValues(model, instance, instance[STATE].unknown, `[${i}].`, issues);
@@ -420,58 +269,3 @@ export async function batchCreate<M extends AnyModelClass>(
  * Reads keys of several models in one go: one BatchGetItem per 100 keys per backend, whatever mix of
  * models asked (the GraphQL loaders send every lookup of a tick here). Answers in request order.
  */
-export async function batchGetMany(
-  requests: readonly { readonly model: AnyModelClass; readonly key: object }[],
-): Promise<(ModelBase | null)[]> {
-  const resolved = requests.map(({ model, key }) => {
-    const ctx = contextOf(model);
-    const issues: ValidationIssue[] = [];
-    const stored = storedKeyOf(ctx, key, issues);
-    throwIfAny(ctx.model, issues);
-    return { ctx, stored: stored! };
-  });
-  const byBackend = new Map<ModelContext['backend'], number[]>();
-  for (const [i, r] of resolved.entries()) {
-    const list = byBackend.get(r.ctx.backend) ?? [];
-    list.push(i);
-    byBackend.set(r.ctx.backend, list);
-  }
-  const out: (ModelBase | null)[] = new Array(requests.length).fill(null);
-  const now = nowSeconds();
-  await Promise.all(
-    [...byBackend].map(async ([backend, indexes]) => {
-      const items = await backend.batchGetItems(
-        resolved[indexes[0]!]!.ctx.layout,
-        indexes.map((i) => resolved[i]!.stored),
-      );
-      await Promise.all(
-        indexes.map(async (i, j) => {
-          const { ctx } = resolved[i]!;
-          const item = items[j] ?? null;
-          out[i] = isVisible(ctx, item, now) ? await loaded<ModelBase>(ctx, item) : null;
-        }),
-      );
-    }),
-  );
-  return out;
-}
-
-/** A stable string naming the item a key selects (entity, partition key, sort key): loader cache keys. */
-export function keyId(model: AnyModelClass, key: object): string {
-  const ctx = contextOf(model);
-  const issues: ValidationIssue[] = [];
-  const stored = storedKeyOf(ctx, key, issues);
-  throwIfAny(ctx.model, issues);
-  return idOf(ctx, stored!);
-}
-
-/** The same string for a loaded or saved instance. */
-export function instanceKeyId(instance: ModelBase): string {
-  const ctx = contextOf(instance.constructor as AnyModelClass);
-  return idOf(ctx, instance[STATE].key ?? ctx.layout.keyOf(instance));
-}
-
-function idOf(ctx: ModelContext, key: StoredKey): string {
-  const { partition, sort } = ctx.layout.table;
-  return `${ctx.model.entity}\u0000${key[partition]}\u0000${key[sort!]}`;
-}

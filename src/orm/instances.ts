@@ -1,0 +1,156 @@
+// Instances and their keys: building them from stored items, validating their values, naming items.
+import { describe, ValidationError, type ValidationIssue } from './errors.js';
+import type { ItemLayout, StoredItem, StoredKey } from './layout.js';
+import {
+  type AnyModelClass,
+  contextOf,
+  type ModelBase,
+  type ModelContext,
+  NO_UNKNOWN,
+  STATE,
+} from './model.js';
+import { type CompiledModel, keyView } from './model-meta.js';
+
+type Values = Record<string, unknown>;
+
+// ---- instances ------------------------------------------------------------------------------
+
+/** Builds a persisted instance from a stored item (no validation: the table is trusted). */
+export function instantiate<T>(ctx: ModelContext, item: StoredItem): T {
+  const instance = Object.create(ctx.model.proto) as ModelBase & Values;
+  ctx.layout.fromItem(item, instance);
+  instance[STATE] = { persisted: true, key: keyFromItem(ctx.layout, item), unknown: NO_UNKNOWN };
+  return instance as T;
+}
+
+export function keyFromItem(layout: ItemLayout, item: StoredItem): StoredKey {
+  const { partition, sort } = layout.table;
+  return { [partition]: item[partition] as string, [sort!]: item[sort!] as string };
+}
+
+/** Runs the hooks of one kind, parent-first in definition order. */
+export async function runHooks(
+  model: CompiledModel,
+  kind: 'beforeSave' | 'afterSave' | 'afterLoad',
+  instance: object,
+): Promise<void> {
+  for (const name of model.hooks[kind]) await (instance as Record<string, () => unknown>)[name]!();
+}
+
+export async function loaded<T>(ctx: ModelContext, item: StoredItem): Promise<T> {
+  const instance = instantiate<T>(ctx, item);
+  if (ctx.model.hooks.afterLoad.length > 0)
+    await runHooks(ctx.model, 'afterLoad', instance as object);
+  return instance;
+}
+
+/** True when the stored item is of this model and not expired. */
+export function isVisible(
+  ctx: ModelContext,
+  item: StoredItem | null,
+  now: number,
+): item is StoredItem {
+  if (!item || item[ctx.layout.adapter.entityTypeAttribute] !== ctx.model.entity) return false;
+  const ttl = ctx.model.config.ttl;
+  if (ttl === null) return true;
+  const expires = item[ttl];
+  return typeof expires !== 'number' || expires > now;
+}
+
+export const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+// ---- validation -----------------------------------------------------------------------------
+
+/** Checks every field of an instance at once and returns the normalised values. */
+export function validateValues(
+  model: CompiledModel,
+  instance: Values,
+  unknown: readonly (readonly [string, unknown])[],
+  prefix = '',
+  issues: ValidationIssue[] = [],
+): Values {
+  for (const [name, value] of unknown)
+    issues.push({
+      path: prefix + name,
+      message: 'is not a field of this model',
+      expected: model.fieldNames.join(' | '),
+      received: describe(value),
+    });
+  const values: Values = {};
+  for (const [name, def] of model.fields) {
+    const v = instance[name];
+    if (v === null || v === undefined) {
+      if (!def.options.optional)
+        issues.push({
+          path: prefix + name,
+          message: 'is required',
+          expected: def.kind,
+          received: describe(v),
+        });
+      values[name] = null;
+    } else values[name] = def.parse(v, prefix + name, issues);
+  }
+  return values;
+}
+
+export function throwIfAny(model: CompiledModel, issues: ValidationIssue[]): void {
+  if (issues.length > 0) throw new ValidationError(model.entity, issues);
+}
+
+/** Parses a lookup key: known key fields only, each valid; returns the stored key. */
+export function storedKeyOf(
+  ctx: ModelContext,
+  key: object,
+  issues: ValidationIssue[],
+  prefix = '',
+): StoredKey | null {
+  const { model } = ctx;
+  const allowed = new Set([...model.table.partition.reads, ...(model.table.sort?.reads ?? [])]);
+  const values: Values = {};
+  const before = issues.length;
+  if (typeof key !== 'object' || key === null) {
+    issues.push({
+      path: prefix,
+      message: 'a key must be an object',
+      expected: [...allowed].join(', '),
+      received: describe(key),
+    });
+    return null;
+  }
+  for (const [name, v] of Object.entries(key)) {
+    if (v === undefined) continue;
+    if (!allowed.has(name)) {
+      const message = model.fields.has(name)
+        ? 'is not part of the key; use findBy() to filter on it'
+        : 'is not a field of this model';
+      issues.push({
+        path: prefix + name,
+        message,
+        expected: [...allowed].join(' | '),
+        received: describe(v),
+      });
+    } else
+      values[name] = v === null ? null : model.fields.get(name)!.parse(v, prefix + name, issues);
+  }
+  const view = keyView(model, values, [model.table.partition, model.table.sort!], issues);
+  return issues.length > before ? null : ctx.layout.keyOf(view);
+}
+
+export function keyId(model: AnyModelClass, key: object): string {
+  const ctx = contextOf(model);
+  const issues: ValidationIssue[] = [];
+  const stored = storedKeyOf(ctx, key, issues);
+  throwIfAny(ctx.model, issues);
+  return idOf(ctx, stored!);
+}
+
+/** The same string for a loaded or saved instance. */
+export function instanceKeyId(instance: ModelBase): string {
+  const ctx = contextOf(instance.constructor as AnyModelClass);
+  return idOf(ctx, instance[STATE].key ?? ctx.layout.keyOf(instance));
+}
+
+function idOf(ctx: ModelContext, key: StoredKey): string {
+  const { partition, sort } = ctx.layout.table;
+  return `${ctx.model.entity}\u0000${key[partition]}\u0000${key[sort!]}`;
+}
