@@ -1,0 +1,97 @@
+import { Query } from '../orm/index.js';
+import type { TablegraphBuilder } from './builder.js';
+import { type ConnectionArgs, type PageLimits, resolveConnection } from './connections.js';
+import type { TablegraphContext } from './context.js';
+import { guard } from './errors.js';
+import {
+  type GeneratedModel,
+  given,
+  type KeyField,
+  keyArgs,
+  keyFields,
+  type Values,
+  withWhere,
+} from './model-types.js';
+import { indexSuffix, upperFirst } from './names.js';
+
+/**
+ * Root query fields of one model: the lookup by key, the list connection, a connection per table
+ * partition (when the partition key needs fewer fields than the key) and one per GSI.
+ */
+export function addQueryFields(
+  builder: TablegraphBuilder,
+  g: GeneratedModel,
+  limits: PageLimits,
+): void {
+  const { cls, model, names, ref } = g;
+  builder.queryFields((t) => {
+    const partitionConnection = (
+      pk: readonly KeyField[],
+      description: string,
+      index: string | null,
+    ) =>
+      t.connection(
+        {
+          type: ref,
+          description,
+          args: {
+            ...keyArgs(
+              t as never,
+              g,
+              pk.map((k) => ({ ...k, required: true })),
+            ),
+            where: t.arg({ type: g.where, required: false }),
+          },
+          resolve: guard(
+            (_root: unknown, args: ConnectionArgs & Values & { where?: Values | null }) => {
+              const fixed = Object.fromEntries(pk.map((k) => [k.name, args[k.name]]));
+              return resolveConnection(
+                withWhere(Query.of(cls, fixed).usingIndex(index), args.where),
+                args,
+                limits,
+              );
+            },
+          ),
+        } as never,
+        g.connection as never,
+      );
+
+    const fields: Record<string, unknown> = {
+      [names.single]: t.field({
+        type: ref,
+        nullable: true,
+        description: `One ${names.type} by its key, or null.`,
+        args: keyArgs(t as never, g, g.tableKey) as never,
+        resolve: guard((_root: unknown, args: Values, ctx: TablegraphContext) =>
+          ctx.tablegraph.loader.load(cls, given(args)),
+        ) as never,
+      }),
+      [names.plural]: t.connection(
+        {
+          type: ref,
+          description: `Every ${names.type} matching \`where\` (a keyed Query when it fixes a partition key, else a Scan).`,
+          args: { where: t.arg({ type: g.where, required: false }) },
+          resolve: guard((_root: unknown, args: ConnectionArgs & { where?: Values | null }) =>
+            resolveConnection(withWhere(Query.of(cls), args.where), args, limits),
+          ),
+        } as never,
+        g.connection as never,
+      ),
+    };
+    const partition = keyFields(model, [model.table.partition]);
+    if (partition.length > 0 && partition.length < g.tableKey.length)
+      fields[`${names.plural}By${partition.map((k) => upperFirst(k.name)).join('And')}`] =
+        partitionConnection(
+          partition,
+          `${names.plural} in one partition of the table, in sort-key order.`,
+          null,
+        );
+    for (const [index, plan] of model.indexes)
+      fields[`${names.plural}By${indexSuffix(index)}`] = partitionConnection(
+        keyFields(model, [plan.partition]),
+        `${names.plural} in one partition of the ${index} index, in its sort-key order.`,
+        index,
+      );
+    return fields as never;
+  });
+}
