@@ -4,7 +4,7 @@ import {
   ValidationError,
   type ValidationIssue,
 } from '../errors.js';
-import { instantiate, isVisible, loaded, nowSeconds } from '../instances.js';
+import { instantiate, loaded, nowSeconds } from '../instances.js';
 import type { StoredItem, StoredKey } from '../layout.js';
 import {
   type AnyModelClass,
@@ -13,11 +13,11 @@ import {
   modelOf,
   type ValuesFor,
 } from '../model.js';
-import type { CompiledModel } from '../model-meta.js';
 import { and, type Condition, not, or, parseWhere, type Where } from './conditions.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { compareStored } from './order.js';
-import { type OrderSpec, type PlanInput, planQuery, type QueryPlan } from './plan.js';
+import type { OrderSpec, QueryPlan } from './plan.js';
+import { cachedPlan, readMatches } from './read.js';
 
 interface QueryState {
   readonly filter: Condition | null;
@@ -298,86 +298,5 @@ export class Query<M extends AnyModelClass> {
 
   async *[Symbol.asyncIterator](): AsyncGenerator<InstanceType<M>> {
     for await (const page of this.pages()) yield* page;
-  }
-}
-
-const planCache = new WeakMap<CompiledModel, Map<string, QueryPlan>>();
-const PLAN_CACHE_SIZE = 256;
-
-/**
- * Plans are pure values of (model, conditions, order, index, direction), so the same query shape
- * reuses one plan (and the request parameters backends cache per plan) instead of planning again.
- */
-function cachedPlan(model: CompiledModel, input: PlanInput): QueryPlan {
-  let cache = planCache.get(model);
-  if (!cache) {
-    cache = new Map();
-    planCache.set(model, cache);
-  }
-  const key = JSON.stringify(
-    [input.filter, input.order, input.index ?? '\u0000', input.reverse],
-    (_k, v: unknown) => (v instanceof Set ? { $set: [...v] } : v),
-  );
-  let plan = cache.get(key);
-  if (!plan) {
-    plan = Object.freeze(planQuery(model, input));
-    if (cache.size >= PLAN_CACHE_SIZE) cache.delete(cache.keys().next().value!);
-    cache.set(key, plan);
-  }
-  return plan;
-}
-
-/** How far past the page a filtered read looks ahead before it knows the filter's selectivity. */
-const FIRST_READ_AHEAD = 4;
-const MAX_READ = 1000;
-
-/**
- * How many items to ask the engine to evaluate for `want` more matches. DynamoDB applies Limit before
- * the filter, so a filtered read (a Scan always is: entity type) asks for more, by the selectivity
- * seen so far (4x before any is seen); an unfiltered keyed Query asks for exactly what it needs.
- */
-function readSize(plan: QueryPlan, want: number, matched: number, scanned: number): number {
-  const filtered = plan.operation === 'scan' || plan.filter !== null || plan.ttlAttribute !== null;
-  const ratio =
-    scanned > 0 ? Math.max(matched / scanned, 0.02) : filtered ? 1 / FIRST_READ_AHEAD : 1;
-  return Math.min(MAX_READ, Math.max(want, Math.ceil(want / ratio)));
-}
-
-/**
- * Reads until `limit` matches are found, plus one to know whether more exist (so the last page never
- * carries a cursor to an empty page), continuing past engine pages the filter emptied. The cursor
- * points at the last item returned, so reading ahead never skips an item. `limit` null returns the
- * first non-empty engine page. `next` is where the following page starts.
- */
-async function readMatches(
-  ctx: ModelContext,
-  plan: QueryPlan,
-  limit: number | null,
-  start: StoredKey | null,
-): Promise<{ items: StoredItem[]; next: StoredKey | null }> {
-  const items: StoredItem[] = [];
-  const now = nowSeconds();
-  let startKey = start;
-  let scanned = 0;
-  for (;;) {
-    const want =
-      limit === null ? null : readSize(plan, limit + 1 - items.length, items.length, scanned);
-    const page = await ctx.backend.queryPage({
-      layout: ctx.layout,
-      plan,
-      limit: want,
-      startKey,
-      countOnly: false,
-      now,
-    });
-    scanned += page.scanned;
-    for (const item of page.items) if (isVisible(ctx, item, now)) items.push(item);
-    startKey = page.lastKey;
-    if (limit !== null && items.length > limit) {
-      items.length = limit;
-      return { items, next: ctx.layout.positionOf(items[limit - 1]!, plan.index) };
-    }
-    if (startKey === null) return { items, next: null };
-    if (limit === null && items.length > 0) return { items, next: startKey };
   }
 }
