@@ -162,11 +162,11 @@ describe('DynamoDBBackend on dynalite', () => {
     await expect(m.Product.get({ sku: 'big' })).rejects.toThrow(/MAX_SAFE_INTEGER|safe/i);
   });
 
-  it('retries UnprocessedKeys with backoff until nothing is left', async () => {
-    await m.Product.batchCreate(
-      Array.from({ length: 30 }, (_, i) => ({ sku: `p${i}`, price: i, stock: i })),
-    );
-    // Throttling, as DynamoDB does under load: the first attempt of each batch processes only half.
+  /**
+   * Throttling as DynamoDB does under load: the first call of `command` is sent with only part of its
+   * requests; the rest come back as unprocessed. Returns a backend on the same engine, and its counter.
+   */
+  function throttledOnce(command: 'BatchGetItemCommand' | 'BatchWriteItemCommand', keep: number) {
     const throttled = new DynamoDBBackend({
       tableName: 'specific',
       endpoint: engine.endpoint,
@@ -176,49 +176,45 @@ describe('DynamoDBBackend on dynalite', () => {
     let calls = 0;
     throttled.client.middlewareStack.add(
       (next, context) => async (args) => {
-        if (context.commandName !== 'BatchGetItemCommand' || calls++ > 0) return next(args);
-        const input = args.input as { RequestItems: Record<string, { Keys: unknown[] }> };
-        const keys = input.RequestItems.specific!.Keys;
-        const held = keys.slice(keys.length / 2);
-        input.RequestItems.specific!.Keys = keys.slice(0, keys.length / 2);
+        if (context.commandName !== command || calls++ > 0) return next(args);
+        const items = (args.input as { RequestItems: Record<string, unknown> }).RequestItems;
+        const all = (
+          command === 'BatchGetItemCommand'
+            ? (items.specific as { Keys: unknown[] }).Keys
+            : items.specific
+        ) as unknown[];
+        const held = all.slice(keep);
+        if (command === 'BatchGetItemCommand')
+          (items.specific as { Keys: unknown[] }).Keys = all.slice(0, keep);
+        else items.specific = all.slice(0, keep);
         const out = await next(args);
-        (out.output as { UnprocessedKeys?: unknown }).UnprocessedKeys = {
-          specific: { Keys: held },
-        };
+        const output = out.output as Record<string, unknown>;
+        if (command === 'BatchGetItemCommand')
+          output.UnprocessedKeys = { specific: { Keys: held } };
+        else output.UnprocessedItems = { specific: held };
         return out;
       },
-      { step: 'initialize', name: 'throttle' },
+      { step: 'initialize', name: 'throttleOnce' },
     );
-    const P = defineModels(throttled).Product;
-    const got = await P.batchGet(Array.from({ length: 30 }, (_, i) => ({ sku: `p${i}` })));
+    return { throttled, counter };
+  }
+
+  it('retries UnprocessedKeys with backoff until nothing is left', async () => {
+    await m.Product.batchCreate(
+      Array.from({ length: 30 }, (_, i) => ({ sku: `p${i}`, price: i, stock: i })),
+    );
+    const { throttled, counter } = throttledOnce('BatchGetItemCommand', 15);
+    const got = await defineModels(throttled).Product.batchGet(
+      Array.from({ length: 30 }, (_, i) => ({ sku: `p${i}` })),
+    );
     expect(got.map((p) => p?.sku)).toEqual(Array.from({ length: 30 }, (_, i) => `p${i}`));
     expect(counter.counts.BatchGetItemCommand).toBe(2);
     throttled.close();
   });
 
   it('retries UnprocessedItems of a batch write until every item is written', async () => {
-    const throttled = new DynamoDBBackend({
-      tableName: 'specific',
-      endpoint: engine.endpoint,
-      retry: { baseDelayMs: 1 },
-    });
-    const counter = countRequests(throttled);
-    let calls = 0;
-    throttled.client.middlewareStack.add(
-      (next, context) => async (args) => {
-        if (context.commandName !== 'BatchWriteItemCommand' || calls++ > 0) return next(args);
-        const input = args.input as { RequestItems: Record<string, unknown[]> };
-        const requests = input.RequestItems.specific!;
-        const held = requests.slice(10);
-        input.RequestItems.specific = requests.slice(0, 10);
-        const out = await next(args);
-        (out.output as { UnprocessedItems?: unknown }).UnprocessedItems = { specific: held };
-        return out;
-      },
-      { step: 'initialize', name: 'throttleWrites' },
-    );
-    const P = defineModels(throttled).Product;
-    await P.batchCreate(
+    const { throttled, counter } = throttledOnce('BatchWriteItemCommand', 10);
+    await defineModels(throttled).Product.batchCreate(
       Array.from({ length: 25 }, (_, i) => ({ sku: `w${i}`, price: i, stock: i })),
     );
     expect(counter.counts.BatchWriteItemCommand).toBe(2);
