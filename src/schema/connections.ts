@@ -15,6 +15,13 @@ export interface PageLimits {
   readonly defaultPageSize: number;
   /** Largest `totalCount` counted; at the cap it reads "at least this many". @default 1000 */
   readonly maxTotalCount: number;
+  /**
+   * Engine requests one page may cost; past it a selective filter returns a shorter page whose
+   * cursor continues the read (hasNextPage stays true). @default 25
+   */
+  readonly maxReadsPerPage: number;
+  /** `false` refuses connections that would Scan the table (no partition key fixed). @default true */
+  readonly allowScans: boolean;
 }
 
 export interface ConnectionResult {
@@ -46,16 +53,28 @@ export function parseConnectionArgs(
 }
 
 /**
- * Runs one Relay page over a query. Cursors handed out are always the forward query's, so a client
- * can pass any of them as `after` or `before`. `first/after` read forward; `last/before` read the
- * sort key backwards (ScanIndexForward false) and give the items back in forward order.
+ * Runs one Relay page over a query. Every cursor is accepted as `after` or `before` (the ORM checks
+ * it belongs to this query, in either direction). `first/after` read forward; `last/before` read the
+ * sort key backwards (ScanIndexForward false) and give the items back in forward order. When the
+ * read budget ends a page early, the cursor on the reading side is where the engine stopped, so the
+ * next page reads on from there, even past a page with no edges.
  */
 export async function resolveConnection<M extends AnyModelClass>(
-  base: Query<M>,
+  query: Query<M>,
   args: ConnectionArgs,
   limits: PageLimits,
 ): Promise<ConnectionResult> {
   const { size, backward } = parseConnectionArgs(args, limits);
+  const base = query.maxReads(limits.maxReadsPerPage);
+  const plan = base.plan();
+  if (!limits.allowScans && plan.operation === 'scan')
+    throw badInput(
+      'This query would scan the whole table: add conditions that fix a partition key (or use a connection by key or index)',
+    );
+  if (backward && plan.operation === 'scan')
+    throw badInput(
+      '`last`/`before` read the sort key backwards, which needs a connection whose partition is fixed',
+    );
   const totalCount = () => base.limit(limits.maxTotalCount).count();
   if (size === 0)
     return {
@@ -63,44 +82,25 @@ export async function resolveConnection<M extends AnyModelClass>(
       pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null },
       totalCount,
     };
-  if (!backward) {
-    const page = await base
-      .limit(size)
-      .cursor(args.after ?? null)
-      .paginate();
-    const edges = page.items.map((node, i) => ({
-      cursor: page.cursorAt(i),
-      node: node as ModelBase,
-    }));
-    return {
-      edges,
-      pageInfo: {
-        hasNextPage: page.cursor !== null,
-        hasPreviousPage: args.after != null,
-        startCursor: edges[0]?.cursor ?? null,
-        endCursor: edges.at(-1)?.cursor ?? null,
-      },
-      totalCount,
-    };
-  }
-  if (base.plan().operation === 'scan')
-    throw badInput(
-      '`last`/`before` read the sort key backwards, which needs a connection whose partition is fixed',
-    );
-  const page = await base
-    .reverse()
+
+  const from = backward ? args.before : args.after;
+  const page = await (backward ? base.reverse() : base)
     .limit(size)
-    .cursor(args.before ?? null, { fromOppositeDirection: true })
+    .cursor(from ?? null, { eitherDirection: true })
     .paginate();
-  const nodes = [...page.items].reverse() as ModelBase[];
-  const edges = nodes.map((node) => ({ cursor: base.cursorFor(node as InstanceType<M>), node }));
+  const edges = page.items.map((node, i) => ({
+    cursor: page.cursorAt(i),
+    node: node as ModelBase,
+  }));
+  if (backward) edges.reverse();
+  const more = page.cursor !== null;
   return {
     edges,
     pageInfo: {
-      hasNextPage: args.before != null,
-      hasPreviousPage: page.cursor !== null,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
+      hasNextPage: backward ? args.before != null : more,
+      hasPreviousPage: backward ? more : args.after != null,
+      startCursor: (backward ? page.cursor : null) ?? edges[0]?.cursor ?? null,
+      endCursor: (backward ? null : page.cursor) ?? edges.at(-1)?.cursor ?? null,
     },
     totalCount,
   };

@@ -24,6 +24,8 @@ export function addModelTypes(builder: TablegraphBuilder, options: ModelSchemaOp
     maxPageSize: options.maxPageSize ?? 100,
     defaultPageSize: options.defaultPageSize ?? 20,
     maxTotalCount: options.maxTotalCount ?? 1000,
+    maxReadsPerPage: options.maxReadsPerPage ?? 25,
+    allowScans: options.allowScans ?? true,
   };
   const filters = new FilterInputs(builder);
   // Refs first, so relations can point at any model in either direction.

@@ -533,6 +533,30 @@ export function backendContract(name: string, setup: () => Promise<Harness>): vo
         });
       });
 
+      it('stops a page at its read budget with a cursor that reads on', async () => {
+        await todos(20);
+        const query = m.TodoItem.where({ userId: 'alice', title: 'Task 19' }).limit(1).maxReads(1);
+        const first = await query.paginate();
+        expect(first.items).toEqual([]);
+        expect(first.cursor).toEqual(expect.any(String));
+        const found: string[] = [];
+        let cursor: string | null = first.cursor;
+        let pages = 1;
+        while (cursor) {
+          const page: { items: { todoId: string }[]; cursor: string | null } = await query
+            .cursor(cursor)
+            .paginate();
+          found.push(...page.items.map((t) => t.todoId));
+          cursor = page.cursor;
+          pages++;
+        }
+        expect(found).toEqual(['todo-19']);
+        expect(pages).toBeGreaterThan(2);
+        expect(() => m.TodoItem.where().maxReads(0)).toThrow(
+          /maxReads: must be a positive integer/,
+        );
+      });
+
       it('pages backwards with reverse()', async () => {
         await todos(5);
         const page = await m.TodoItem.where({ userId: 'alice' }).reverse().limit(2).paginate();
@@ -545,15 +569,16 @@ export function backendContract(name: string, setup: () => Promise<Harness>): vo
         expect(next.items.map((t) => t.todoId)).toEqual(['todo-02', 'todo-01']);
       });
 
-      it('reads backwards from a forward cursor when asked (Relay before)', async () => {
+      it('reads backwards from a forward cursor when asked (Relay before), and computes item cursors', async () => {
         await todos(5);
         const forward = await m.TodoItem.where({ userId: 'alice' }).limit(3).paginate();
         const before = await m.TodoItem.where({ userId: 'alice' })
           .reverse()
-          .cursor(forward.cursorAt(2), { fromOppositeDirection: true })
+          .cursor(forward.cursorAt(2), { eitherDirection: true })
           .limit(5)
           .paginate();
         expect(before.items.map((t) => t.todoId)).toEqual(['todo-01', 'todo-00']);
+        expect(m.TodoItem.where({ userId: 'alice' }).cursorFor(forward.items[2]!)).toBe(forward.cursorAt(2));
         await expect(
           m.TodoItem.where({ userId: 'alice' }).reverse().cursor(forward.cursor).paginate(),
         ).rejects.toBeInstanceOf(InvalidCursorError);

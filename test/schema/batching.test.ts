@@ -83,6 +83,29 @@ describe('request batching, counted on dynalite', () => {
     expect(requests.counts).toEqual({ ScanCommand: 1, QueryCommand: 10 });
   });
 
+  it('stops a filtered page at maxReadsPerPage and lets the client read on', async () => {
+    const { gql: budgeted } = serve(m, { maxReadsPerPage: 1 });
+    const q =
+      'query($after: String) { orders(first: 5, after: $after, where: { total: { eq: 59 } }) { edges { node { orderId } } pageInfo { hasNextPage endCursor } } }';
+    type Page = {
+      edges: { node: { orderId: string } }[];
+      pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    };
+    const first = (await budgeted(q)).data!.orders as Page;
+    expect(requests.counts).toEqual({ ScanCommand: 1 });
+    const found = first.edges.map((e) => e.node.orderId);
+    let page = first;
+    let pages = 1;
+    while (page.pageInfo.hasNextPage) {
+      expect(page.pageInfo.endCursor).toEqual(expect.any(String));
+      page = (await budgeted(q, { after: page.pageInfo.endCursor })).data!.orders as Page;
+      found.push(...page.edges.map((e) => e.node.orderId));
+      pages++;
+    }
+    expect(found).toEqual(['o59']);
+    expect(pages).toBe(requests.counts.ScanCommand);
+  });
+
   it('never shares a loader between requests', async () => {
     await gql('{ user(id: "u1") { name } }');
     await m.User.get({ id: 'u1' }).then((u) => Object.assign(u!, { name: 'Renamed' }).save());

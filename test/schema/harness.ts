@@ -8,7 +8,10 @@ export interface GraphQLResult {
 }
 
 /** The schema over the fixture models, served by a Yoga instance that is called without a port. */
-export function serve(m: Models, options: { maxPageSize?: number; maxTotalCount?: number } = {}) {
+export function serve(
+  m: Models,
+  options: { maxPageSize?: number; maxTotalCount?: number; maxReadsPerPage?: number } = {},
+) {
   const schema = buildSchema({
     models: [m.User, m.TodoItem, m.Order, m.Product, m.Document, m.Session],
     ...options,

@@ -58,4 +58,21 @@ describe('schema options from the model', () => {
     );
     expect(r).toEqual({ data: { nodes: [{ id: 'p2' }, { id: 'p1' }] } });
   });
+
+  it('refuses connections that would scan the table when allowScans is false', async () => {
+    const schema = buildSchema({ models: [Person], allowScans: false });
+    const yoga = createServer({ schema, logging: false, graphiql: false });
+    const res = await yoga.fetch('http://yoga/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ people { edges { node { id } } } }' }),
+    });
+    const body = (await res.json()) as {
+      errors?: { message: string; extensions?: { code?: string } }[];
+    };
+    expect(body.errors?.[0]).toMatchObject({
+      message: expect.stringContaining('would scan the whole table'),
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
+  });
 });

@@ -25,9 +25,10 @@ interface QueryState {
   readonly limit: number | null;
   readonly cursor: string | null;
   /** The cursor came from this query read in the other direction (Relay `before` after paging forward). */
-  readonly cursorFromOpposite: boolean;
+  readonly cursorEitherDirection: boolean;
   readonly index: string | null | undefined;
   readonly reverse: boolean;
+  readonly maxReads: number;
 }
 
 export interface Page<T> {
@@ -54,9 +55,10 @@ export class Query<M extends AnyModelClass> {
       order: [],
       limit: null,
       cursor: null,
-      cursorFromOpposite: false,
+      cursorEitherDirection: false,
       index: undefined,
       reverse: false,
+      maxReads: Number.POSITIVE_INFINITY,
     });
     return conditions === undefined ? q : q.and(conditions as Where<ValuesFor<M>>);
   }
@@ -122,18 +124,33 @@ export class Query<M extends AnyModelClass> {
     return this.with({ limit: n });
   }
   /**
-   * Resumes after the item a cursor points at. `fromOppositeDirection` accepts a cursor this same
-   * query issued while reading the other way (so `before` can take a forward page's cursor).
+   * Resumes after the item a cursor points at. A cursor is bound to its query and direction;
+   * `eitherDirection` also accepts one this same query issued reading the other way (Relay clients
+   * pass any cursor as `after` or `before`).
    */
-  cursor(
-    cursor: string | null | undefined,
-    options: { fromOppositeDirection?: boolean } = {},
-  ): Query<M> {
+  cursor(cursor: string | null | undefined, options: { eitherDirection?: boolean } = {}): Query<M> {
     return this.with({
       cursor: cursor ?? null,
-      cursorFromOpposite: options.fromOppositeDirection === true,
+      cursorEitherDirection: options.eitherDirection === true,
     });
   }
+  /**
+   * Caps the engine requests one page may send (a read budget): a selective filter then returns a
+   * shorter page with a cursor instead of reading on. Unlimited by default.
+   */
+  maxReads(n: number): Query<M> {
+    if (!Number.isSafeInteger(n) || n < 1)
+      throw new ValidationError(modelOf(this.model).entity, [
+        {
+          path: 'maxReads',
+          message: 'must be a positive integer',
+          expected: 'integer >= 1',
+          received: describe(n),
+        },
+      ]);
+    return this.with({ maxReads: n });
+  }
+
   /** Queries a GSI by name (`null`: the table). Without it, the planner picks the table or a GSI whose key the conditions fix. */
   usingIndex(index: string | null): Query<M> {
     const model = modelOf(this.model);
@@ -161,7 +178,13 @@ export class Query<M extends AnyModelClass> {
     const plan = this.plan();
     if (plan.clientOrder) return this.sortedPage(ctx, plan);
     const start = this.startKey(ctx, plan);
-    const { items, next } = await readMatches(ctx, plan, this.state.limit, start);
+    const { items, next } = await readMatches(
+      ctx,
+      plan,
+      this.state.limit,
+      start,
+      this.state.maxReads,
+    );
     const secret = ctx.backend.cursorSecret;
     const cursor = next ? encodeCursor(secret, plan, next) : null;
     const cursorAt = (i: number) =>
@@ -180,10 +203,13 @@ export class Query<M extends AnyModelClass> {
 
   private startKey(ctx: ModelContext, plan: QueryPlan): StoredKey | null {
     if (this.state.cursor === null) return null;
-    const signedFor = this.state.cursorFromOpposite
-      ? { ...plan, ascending: !plan.ascending }
-      : plan;
-    return decodeCursor(ctx.backend.cursorSecret, signedFor, this.state.cursor);
+    const secret = ctx.backend.cursorSecret;
+    if (!this.state.cursorEitherDirection) return decodeCursor(secret, plan, this.state.cursor);
+    try {
+      return decodeCursor(secret, plan, this.state.cursor);
+    } catch {
+      return decodeCursor(secret, { ...plan, ascending: !plan.ascending }, this.state.cursor);
+    }
   }
 
   // Private: an order DynamoDB cannot serve: read every match, sort, then page by offset.

@@ -53,18 +53,22 @@ function readSize(plan: QueryPlan, want: number, matched: number, scanned: numbe
  * carries a cursor to an empty page), continuing past engine pages the filter emptied. The cursor
  * points at the last item returned, so reading ahead never skips an item. `limit` null returns the
  * first non-empty engine page. `next` is where the following page starts.
+ *
+ * `maxReads` bounds the engine requests of one page: when it runs out first, the page is shorter
+ * and `next` is where the engine stopped, so the caller pays a known cost and can read on.
  */
 export async function readMatches(
   ctx: ModelContext,
   plan: QueryPlan,
   limit: number | null,
   start: StoredKey | null,
+  maxReads = Number.POSITIVE_INFINITY,
 ): Promise<{ items: StoredItem[]; next: StoredKey | null }> {
   const items: StoredItem[] = [];
   const now = nowSeconds();
   let startKey = start;
   let scanned = 0;
-  for (;;) {
+  for (let reads = 1; ; reads++) {
     const want =
       limit === null ? null : readSize(plan, limit + 1 - items.length, items.length, scanned);
     const page = await ctx.backend.queryPage({
@@ -83,6 +87,6 @@ export async function readMatches(
       return { items, next: ctx.layout.positionOf(items[limit - 1]!, plan.index) };
     }
     if (startKey === null) return { items, next: null };
-    if (limit === null && items.length > 0) return { items, next: startKey };
+    if ((limit === null && items.length > 0) || reads >= maxReads) return { items, next: startKey };
   }
 }
