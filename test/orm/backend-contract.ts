@@ -578,7 +578,9 @@ export function backendContract(name: string, setup: () => Promise<Harness>): vo
           .limit(5)
           .paginate();
         expect(before.items.map((t) => t.todoId)).toEqual(['todo-01', 'todo-00']);
-        expect(m.TodoItem.where({ userId: 'alice' }).cursorFor(forward.items[2]!)).toBe(forward.cursorAt(2));
+        expect(m.TodoItem.where({ userId: 'alice' }).cursorFor(forward.items[2]!)).toBe(
+          forward.cursorAt(2),
+        );
         await expect(
           m.TodoItem.where({ userId: 'alice' }).reverse().cursor(forward.cursor).paginate(),
         ).rejects.toBeInstanceOf(InvalidCursorError);
@@ -920,6 +922,21 @@ export function backendContract(name: string, setup: () => Promise<Harness>): vo
         expect(await m.User.get({ id: 'user-1' })).not.toBeNull();
         expect((await m.Document.get({ id: 'd' }))?.version).toBe(2);
         expect(await m.TodoItem.get({ userId: 'u', todoId: '1' })).toBeNull();
+      });
+
+      it('fails with ConflictError when a checked item changed, and writes nothing', async (ctx) => {
+        if (skip()) return ctx.skip(skip()!);
+        await m.Document.create({ id: 'd', body: 'v1' });
+        const stale = (await m.Document.get({ id: 'd' }))!;
+        const fresh = (await m.Document.get({ id: 'd' }))!;
+        fresh.body = 'v2';
+        await fresh.save();
+        const err = await transaction((tx) => {
+          tx.check(stale);
+          tx.create(m.User, alice);
+        }).catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(ConflictError);
+        expect(await m.User.get({ id: 'user-1' })).toBeNull();
       });
 
       it('writes nothing when one condition fails, and names the failure', async (ctx) => {
