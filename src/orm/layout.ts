@@ -118,7 +118,10 @@ function buildLayout(model: CompiledModel, adapter: ItemAdapter): ItemLayout {
         : def.kind === 'list' || def.kind === 'stringSet' || def.kind === 'numberSet'
           ? () => def.decode(undefined)
           : () => null;
-    return { name, encode: def.encode, decode: def.decode, empty };
+    // Kinds stored as they are (strings, booleans, enums, dates as text) skip the decode call.
+    const plain =
+      def.kind === 'string' || def.kind === 'boolean' || def.kind === 'enum' || def.kind === 'date';
+    return { name, encode: def.encode, decode: def.decode, empty, plain };
   });
   const gsiEntries = [...model.indexes.values()].map((plan: IndexPlan) => ({
     plan,
@@ -164,7 +167,7 @@ function buildLayout(model: CompiledModel, adapter: ItemAdapter): ItemLayout {
     fromItem(item, values = {}) {
       for (const e of entries) {
         const v = item[e.name];
-        values[e.name] = v === undefined || v === null ? e.empty() : e.decode(v);
+        values[e.name] = v === undefined || v === null ? e.empty() : e.plain ? v : e.decode(v);
       }
       return values;
     },
