@@ -212,6 +212,27 @@ const sets = {
   decode: (v: unknown) => (v instanceof Set ? new Set(v) : new Set(Array.isArray(v) ? v : [])),
 };
 
+// Private: a Set field (a Set or an array is accepted); empty sets are stored as no attribute.
+function setField<T, O>(
+  kind: 'stringSet' | 'numberSet',
+  options: O | undefined,
+  what: string,
+  accepts: (x: unknown) => boolean,
+): FieldDef<Set<T>, O> {
+  const expected = kind === 'stringSet' ? 'Set<string>' : 'Set<number>';
+  return define(
+    kind,
+    options as FieldOptions,
+    (v, path, issues) => {
+      const items = v instanceof Set ? [...v] : Array.isArray(v) ? v : undefined;
+      if (!items?.every(accepts))
+        return issue(issues, path, `must be a Set (or array) of ${what}`, expected, v);
+      return new Set(items);
+    },
+    sets,
+  );
+}
+
 /** Field builders. Each returns a frozen definition whose type carries the literal options. */
 export const field = {
   string<const O extends StringOptions = {}>(options?: O): FieldDef<string, NoInfer<O>> {
@@ -346,37 +367,16 @@ export const field = {
   stringSet<const O extends CommonOptions<Set<string>> = {}>(
     options?: O,
   ): FieldDef<Set<string>, NoInfer<O>> {
-    return define(
-      'stringSet',
-      options as FieldOptions,
-      (v, path, issues) => {
-        const items = v instanceof Set ? [...v] : Array.isArray(v) ? v : undefined;
-        if (!items?.every((x) => typeof x === 'string'))
-          return issue(issues, path, 'must be a Set (or array) of strings', 'Set<string>', v);
-        return new Set(items);
-      },
-      sets,
-    );
+    return setField('stringSet', options, 'strings', (x) => typeof x === 'string');
   },
   numberSet<const O extends CommonOptions<Set<number>> = {}>(
     options?: O,
   ): FieldDef<Set<number>, NoInfer<O>> {
-    return define(
+    return setField(
       'numberSet',
-      options as FieldOptions,
-      (v, path, issues) => {
-        const items = v instanceof Set ? [...v] : Array.isArray(v) ? v : undefined;
-        if (!items?.every((x) => typeof x === 'number' && Number.isFinite(x)))
-          return issue(
-            issues,
-            path,
-            'must be a Set (or array) of finite numbers',
-            'Set<number>',
-            v,
-          );
-        return new Set(items);
-      },
-      sets,
+      options,
+      'finite numbers',
+      (x) => typeof x === 'number' && Number.isFinite(x),
     );
   },
 };
