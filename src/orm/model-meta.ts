@@ -57,7 +57,6 @@ export const RESERVED_NAMES = new Set([
   'toJSON',
   'constructor',
   'isPersisted',
-  'reload',
 ]);
 
 function sampleValue(def: AnyField): unknown {
