@@ -51,13 +51,7 @@ export interface CompiledModel {
 }
 
 /** Names that instances or the ORM use themselves; a field cannot take them. */
-export const RESERVED_NAMES = new Set([
-  'save',
-  'delete',
-  'toJSON',
-  'constructor',
-  'isPersisted',
-]);
+export const RESERVED_NAMES = new Set(['save', 'delete', 'toJSON', 'constructor', 'isPersisted']);
 
 function sampleValue(def: AnyField): unknown {
   switch (def.kind) {
