@@ -519,6 +519,46 @@ export function backendContract(name: string, setup: () => Promise<Harness>): vo
         expect(new Set(seen).size).toBe(15);
       });
 
+      it('orders sort keys by UTF-8 bytes and pages through keys beyond the BMP and full-width ones', async () => {
+        // UTF-16 code units and UTF-8 bytes disagree for U+10000.. (surrogates 0xD800..) against
+        // U+E000..U+FFFF: DynamoDB orders by UTF-8 bytes, so '😀' sorts after 'ａ' and '\uffff'.
+        const ids = ['ａ', '😀', 'b', 'ｚ', '𝄞', '\ue000', 'é', '\uffff', 'a', '中', '🚀x', 'ａ😀'];
+        await m.TodoItem.batchCreate(ids.map((todoId) => ({ userId: 'u', todoId, title: 't' })));
+        const byBytes = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
+        const expected = [...ids].sort(byBytes);
+        expect(expected.indexOf('😀')).toBeGreaterThan(expected.indexOf('ａ'));
+        const all = await m.TodoItem.where({ userId: 'u' }).all();
+        expect(all.map((t) => t.todoId)).toEqual(expected);
+        const above = expected.filter((id) => byBytes(id, 'a') > 0);
+        for (const size of [1, 2, 3]) {
+          const seen: string[] = [];
+          let cursor: string | null = null;
+          do {
+            const page: { items: { todoId: string }[]; cursor: string | null } =
+              await m.TodoItem.where({ userId: 'u', todoId: { gt: 'a' } })
+                .limit(size)
+                .cursor(cursor)
+                .paginate();
+            seen.push(...page.items.map((t) => t.todoId));
+            cursor = page.cursor;
+          } while (cursor);
+          expect(seen).toEqual(above);
+        }
+        const back: string[] = [];
+        let cursor: string | null = null;
+        do {
+          const page: { items: { todoId: string }[]; cursor: string | null } =
+            await m.TodoItem.where({ userId: 'u', todoId: { lt: '\u{10ffff}' } })
+              .reverse()
+              .limit(2)
+              .cursor(cursor)
+              .paginate();
+          back.push(...page.items.map((t) => t.todoId));
+          cursor = page.cursor;
+        } while (cursor);
+        expect(back).toEqual([...expected].reverse());
+      });
+
       it('fills pages up to the limit even when the filter drops most items', async () => {
         await todos(20);
         const page = await m.TodoItem.where({ userId: 'alice', priority: 5 }).limit(3).paginate();
