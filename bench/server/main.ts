@@ -1,0 +1,118 @@
+// GraphQL server throughput: the real `src/main.ts` against the hand-written yoga + DataLoader +
+// DocumentClient server, both on one separate dynalite process with the same data; autocannon at
+// 20 connections on loopback, alternating runs of a bounded duration.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
+import autocannon, { type Result } from 'autocannon';
+import { describeMachine, machine } from '../lib/machine.js';
+import { pick } from '../lib/mode.js';
+import { ratio, table, writeResult } from '../lib/report.js';
+import { rotate, stats } from '../lib/timing.js';
+import { seed, TABLE } from './data.js';
+import { type RunningServer, startEngine, startServer } from './processes.js';
+import { gql, probeNames, throughputOps } from './queries.js';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? pick(2, 4));
+const SECONDS = Number(process.env.BENCH_SECONDS ?? pick(4, 10));
+const CONNECTIONS = 20;
+
+const engine = await startEngine();
+const servers: RunningServer[] = [];
+try {
+  const { items } = await seed(engine.endpoint);
+  const tablegraph = await startServer('tablegraph', engine, TABLE);
+  servers.push(tablegraph);
+  const names = await probeNames(tablegraph.url);
+  servers.push(await startServer('handwritten', engine, TABLE, names));
+  console.log(`server: ${items} items on dynalite; names ${JSON.stringify(names)}`);
+
+  const results = [];
+  for (const op of throughputOps(names)) {
+    const body = JSON.stringify({ query: op.query, variables: op.variables });
+    // Same data, same answer: both servers must return identical data before anything is timed.
+    const answers = await Promise.all(servers.map((s) => gql(s.url, op.query, op.variables)));
+    for (const [i, a] of answers.entries())
+      if (a.errors || !a.data)
+        throw new Error(`${servers[i]!.kind} ${op.name}: ${a.text.slice(0, 300)}`);
+    const same = JSON.stringify(answers[0]!.data) === JSON.stringify(answers[1]!.data);
+    if (!same) console.log(`server: WARNING ${op.name}: the two servers answer different data`);
+    const runs = new Map(servers.map((s) => [s.kind, [] as Result[]]));
+    const fire = (s: RunningServer, duration: number, expect: string) =>
+      autocannon({
+        url: s.url,
+        connections: CONNECTIONS,
+        duration,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+        expectBody: expect,
+        timeout: 10,
+      });
+    for (const [i, s] of servers.entries()) await fire(s, 1, answers[i]!.text); // warm-up
+    for (let r = 0; r < ROUNDS; r++)
+      for (const s of rotate(servers, r))
+        runs.get(s.kind)!.push(await fire(s, SECONDS, answers[servers.indexOf(s)]!.text));
+    const summary = servers.map((s) => {
+      const rs = runs.get(s.kind)!;
+      return {
+        server: s.kind,
+        reqPerSec: stats(rs.map((x) => x.requests.average)),
+        p50: stats(rs.map((x) => x.latency.p50)),
+        p99: stats(rs.map((x) => x.latency.p99)),
+        errors: rs.reduce((n, x) => n + x.errors + x.timeouts + x.non2xx + x.mismatches, 0),
+        requests: rs.reduce((n, x) => n + x.requests.total, 0),
+      };
+    });
+    const [tg, hw] = summary;
+    const row = {
+      operation: op.name,
+      sameData: same,
+      servers: summary,
+      ratio: tg!.reqPerSec.median / hw!.reqPerSec.median,
+    };
+    results.push(row);
+    console.log(
+      `server: ${op.name}: tablegraph ${tg!.reqPerSec.median.toFixed(0)} req/s (p99 ${tg!.p99.median} ms), hand-written ${hw!.reqPerSec.median.toFixed(0)} req/s (p99 ${hw!.p99.median} ms), ratio ${ratio(row.ratio)}`,
+    );
+  }
+  const m = machine();
+  writeResult('server.json', {
+    machine: m,
+    rounds: ROUNDS,
+    seconds: SECONDS,
+    connections: CONNECTIONS,
+    items,
+    results,
+  });
+  const rows = results.map((r) => {
+    const [tg, hw] = r.servers;
+    const ms = (s: typeof tg) => `${s!.p50.median} / ${s!.p99.median}`;
+    return [
+      `\`${r.operation}\``,
+      tg!.reqPerSec.median.toFixed(0),
+      hw!.reqPerSec.median.toFixed(0),
+      ratio(r.ratio),
+      ms(tg),
+      ms(hw),
+      `${tg!.errors} / ${hw!.errors}`,
+    ];
+  });
+  writeResult(
+    'server.md',
+    `GraphQL server throughput (${describeMachine(m)}): real \`src/main.ts\` vs hand-written yoga + DataLoader + DocumentClient, one separate dynalite process (${items} items), autocannon ${CONNECTIONS} connections, ${ROUNDS} alternating runs of ${SECONDS} s each, medians.\n\n${table(
+      [
+        'operation',
+        'tablegraph req/s',
+        'hand-written req/s',
+        'ratio',
+        'tablegraph p50 / p99 ms',
+        'hand-written p50 / p99 ms',
+        'errors (tg / hw)',
+      ],
+      rows,
+    )}\n`,
+  );
+} finally {
+  for (const s of servers) await s.stop();
+  await engine.stop();
+}
