@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, normalize, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '..');
@@ -17,6 +17,46 @@ const imports = (file: string) =>
     ...readFileSync(join(root, file), 'utf8').matchAll(/^(?:import|export)[^'"]*from '([^']+)'/gm),
   ].map((m) => m[1]!);
 const files = sources('src').filter((f) => !f.startsWith(join('src', 'generated')));
+
+/** The source files a file imports (relative imports, type-only ones included), as paths from the root. */
+function localImports(file: string): string[] {
+  const text = readFileSync(join(root, file), 'utf8');
+  const specs = [...imports(file), ...[...text.matchAll(/^import '([^']+)'/gm)].map((m) => m[1]!)];
+  return specs
+    .filter((s) => s.startsWith('.'))
+    .map((s) => normalize(join(dirname(file), s.replace(/\.js$/, '.ts'))));
+}
+
+/** Every import circle among `files`, each as the list of files around it (Tarjan's components). */
+function circles(list: readonly string[]): string[][] {
+  const graph = new Map(list.map((f) => [f, localImports(f).filter((i) => list.includes(i))]));
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const out: string[][] = [];
+  const visit = (v: string) => {
+    index.set(v, index.size);
+    low.set(v, index.get(v)!);
+    stack.push(v);
+    for (const w of graph.get(v)!) {
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (stack.includes(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+    }
+    if (low.get(v) === index.get(v)) {
+      const component: string[] = [];
+      let w: string;
+      do {
+        w = stack.pop()!;
+        component.push(w);
+      } while (w !== v);
+      if (component.length > 1 || graph.get(v)!.includes(v)) out.push(component.sort());
+    }
+  };
+  for (const f of list) if (!index.has(f)) visit(f);
+  return out;
+}
 
 describe('layers (imports only go down)', () => {
   it('reads multi-line imports (so the checks below can fail)', () => {
@@ -70,5 +110,57 @@ describe('layers (imports only go down)', () => {
         .map((i) => `${relative('src', f)}: ${i}`),
     );
     expect(offenders).toEqual([]);
+  });
+
+  it('finds an import circle when there is one (so the check below can fail)', () => {
+    const a = join('src', 'orm', 'registry.ts');
+    expect(localImports(a)).toContain(join('src', 'orm', 'model-meta.ts'));
+    expect(
+      circles([join('test', 'fixtures', 'circle-a.ts'), join('test', 'fixtures', 'circle-b.ts')]),
+    ).toHaveLength(1);
+  });
+
+  it('has no import circle anywhere in src/ (type-only imports included)', () => {
+    expect(circles(files)).toEqual([]);
+  });
+
+  it('the ORM reads bottom-up: metadata, planning and the backend contract never import an operation or the facade', () => {
+    const orm = (...p: string[]) => join('src', 'orm', ...p);
+    const low = [
+      'errors.ts',
+      'fields.ts',
+      'decorators.ts',
+      'model-meta.ts',
+      'layout.ts',
+      'registry.ts',
+      'backend.ts',
+      join('query', 'operators.ts'),
+      join('query', 'conditions.ts'),
+      join('query', 'plan.ts'),
+      join('query', 'evaluate.ts'),
+      join('query', 'order.ts'),
+      join('query', 'cursor.ts'),
+    ].map((f) => orm(f));
+    const above = [
+      orm('model.ts'),
+      orm('instances.ts'),
+      orm('write-pipeline.ts'),
+      orm('reads.ts'),
+      orm('writes.ts'),
+      orm('transaction.ts'),
+      orm('relations.ts'),
+      orm('query', 'read.ts'),
+      orm('query', 'query.ts'),
+      orm('index.ts'),
+    ];
+    const offenders = low.flatMap((f) =>
+      localImports(f)
+        .filter((i) => above.includes(i) || i.startsWith(orm('backends')))
+        .map((i) => `${f}: ${i}`),
+    );
+    expect(offenders).toEqual([]);
+    // Only the public door imports the facade.
+    const facadeUsers = files.filter((f) => localImports(f).includes(orm('model.ts')));
+    expect(facadeUsers).toEqual([orm('index.ts')]);
   });
 });

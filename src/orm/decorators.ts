@@ -1,3 +1,5 @@
+import { ConfigurationError } from './errors.js';
+
 /**
  * TC39 standard method decorators. They only record metadata on `context.metadata`; the model
  * compiler (model-meta.ts) reads it once per class.
@@ -30,7 +32,7 @@ function own<T>(metadata: Metadata, key: symbol, init: (inherited: T | undefined
 
 function keysOf(context: ClassMethodDecoratorContext): KeyDeclarations {
   if (context.static || context.private || typeof context.name !== 'string')
-    throw new TypeError(
+    throw new ConfigurationError(
       `key decorators apply to public instance methods, not ${String(context.name)}`,
     );
   return own<KeyDeclarations>(context.metadata as Metadata, KEYS, (inherited) => ({
@@ -69,7 +71,7 @@ export function gsiSortKey(index: string) {
 function hook(kind: HookKind) {
   return (_method: (this: never) => unknown, context: ClassMethodDecoratorContext): void => {
     if (context.static || context.private || typeof context.name !== 'string')
-      throw new TypeError(
+      throw new ConfigurationError(
         `@${kind} applies to public instance methods, not ${String(context.name)}`,
       );
     // Parent hooks first, then this class's in definition order (decorators run in source order).

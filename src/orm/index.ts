@@ -1,7 +1,8 @@
-// The one door into the ORM: src/schema and applications import only from here.
+// The one door into the ORM: applications and src/schema import only from here. Names marked
+// @internal serve the GraphQL layer and may change without notice.
 
-// Backends
-export type { Backend, PageRequest, PageResult, WriteOp } from './backends/backend.js';
+// Backends: the storage contract, the shared base, the two engines and the item layout
+export type { Backend, PageRequest, PageResult, WriteOp } from './backend.js';
 export { BackendBase } from './backends/backend-base.js';
 export { DynamoDBAdapter } from './backends/dynamodb/adapter.js';
 export type { RetryPolicy } from './backends/dynamodb/batch.js';
@@ -10,6 +11,7 @@ export {
   type DynamoDBBackendOptions,
 } from './backends/dynamodb/dynamodb-backend.js';
 export { InMemoryBackend, type InMemoryBackendOptions } from './backends/memory/memory-backend.js';
+// Models: defining them, their instances and the types inferred from their fields
 export {
   afterLoad,
   afterSave,
@@ -44,29 +46,39 @@ export {
 } from './fields.js';
 export { instanceKeyId, keyId } from './instances.js';
 export { type AdapterOptions, ItemAdapter, type StoredItem, type StoredKey } from './layout.js';
-// Models and fields
 export {
-  type AnyModelClass,
-  type InputFor,
   type InputOf,
-  type InstanceOf,
-  type KeyFor,
   Model,
   ModelBase,
   type ModelClass,
   type ModelOptions,
-  modelOf,
-  type ValuesFor,
   type ValuesOf,
 } from './model.js';
+// For the GraphQL layer (@internal): compiled metadata, loader keys, cross-model batch reads
 export type { CompiledModel, IndexPlan, KeyPlan } from './model-meta.js';
-export type { Condition, Operator, Operators, Where } from './query/conditions.js';
-export { OPERATORS } from './query/conditions.js';
+// Queries: conditions, the operator table, plans, pages
+export type { Condition, Operators, Where } from './query/conditions.js';
+export {
+  OPERATOR_TABLE,
+  OPERATORS,
+  type Operand,
+  type Operator,
+  type OperatorSpec,
+  operatorsFor,
+} from './query/operators.js';
 export type { OrderSpec, QueryPlan, SortCondition } from './query/plan.js';
-// Queries
 export { type Page, Query } from './query/query.js';
 export { batchGetMany } from './reads.js';
-// Relations and cross-model reads
+export type {
+  AnyModelClass,
+  InputFor,
+  InstanceOf,
+  KeyFor,
+  ModelInstance,
+  ValuesFor,
+} from './registry.js';
+export { modelOf } from './registry.js';
+// Relations
 export {
   belongsTo,
   hasMany,
@@ -76,6 +88,5 @@ export {
   relationKey,
   relationsOf,
 } from './relations.js';
-
 // Transactions
 export { Transaction, transaction } from './transaction.js';

@@ -1,23 +1,37 @@
 // Instances and their keys: building them from stored items, validating their values, naming items.
 import { describe, ValidationError, type ValidationIssue } from './errors.js';
 import type { ItemLayout, StoredItem, StoredKey } from './layout.js';
+import { type CompiledModel, keyView } from './model-meta.js';
+import type { Condition } from './query/conditions.js';
+import { matches } from './query/evaluate.js';
+import { visibilityOf } from './query/plan.js';
 import {
   type AnyModelClass,
+  construction,
   contextOf,
-  type ModelBase,
   type ModelContext,
+  type ModelInstance,
   NO_UNKNOWN,
   STATE,
-} from './model.js';
-import { type CompiledModel, keyView } from './model-meta.js';
+} from './registry.js';
 
 type Values = Record<string, unknown>;
 
 // ---- instances ------------------------------------------------------------------------------
 
-/** Builds a persisted instance from a stored item (no validation: the table is trusted). */
+/**
+ * Builds a persisted instance from a stored item (no validation: the table is trusted). It is a real
+ * instance of the class: constructed with no input, so class field initializers run, then given the
+ * stored values.
+ */
 export function instantiate<T>(ctx: ModelContext, item: StoredItem): T {
-  const instance = Object.create(ctx.model.proto) as ModelBase & Values;
+  construction.loading = true;
+  let instance: ModelInstance & Values;
+  try {
+    instance = new (ctx.cls as unknown as new () => ModelInstance & Values)();
+  } finally {
+    construction.loading = false;
+  }
   ctx.layout.fromItem(item, instance);
   instance[STATE] = { persisted: true, key: keyFromItem(ctx.layout, item), unknown: NO_UNKNOWN };
   return instance as T;
@@ -44,17 +58,31 @@ export async function loaded<T>(ctx: ModelContext, item: StoredItem): Promise<T>
   return instance;
 }
 
-/** True when the stored item is of this model and not expired. */
+// The visibility condition of the last `now` per layout: key reads of one second share one.
+const visibility = new WeakMap<ItemLayout, { now: number; condition: Condition }>();
+
+/** True when the stored item is of this model and not expired (the condition queries send as a filter). */
 export function isVisible(
   ctx: ModelContext,
   item: StoredItem | null,
   now: number,
 ): item is StoredItem {
-  if (!item || item[ctx.layout.adapter.entityTypeAttribute] !== ctx.model.entity) return false;
-  const ttl = ctx.model.config.ttl;
-  if (ttl === null) return true;
-  const expires = item[ttl];
-  return typeof expires !== 'number' || expires > now;
+  if (!item) return false;
+  let v = visibility.get(ctx.layout);
+  if (v?.now !== now) {
+    const { model, layout } = ctx;
+    v = {
+      now,
+      condition: visibilityOf(
+        model.entity,
+        layout.adapter.entityTypeAttribute,
+        model.config.ttl,
+        now,
+      ),
+    };
+    visibility.set(ctx.layout, v);
+  }
+  return matches(v.condition, item);
 }
 
 export const nowSeconds = () => Math.floor(Date.now() / 1000);
@@ -97,6 +125,17 @@ export function throwIfAny(model: CompiledModel, issues: ValidationIssue[]): voi
   if (issues.length > 0) throw new ValidationError(model.entity, issues);
 }
 
+const keyFields = new WeakMap<CompiledModel, ReadonlySet<string>>();
+/** The fields the table key methods read (what a lookup key holds). */
+export function keyFieldsOf(model: CompiledModel): ReadonlySet<string> {
+  let set = keyFields.get(model);
+  if (!set) {
+    set = new Set([...model.table.partition.reads, ...(model.table.sort?.reads ?? [])]);
+    keyFields.set(model, set);
+  }
+  return set;
+}
+
 /** Parses a lookup key: known key fields only, each valid; returns the stored key. */
 export function storedKeyOf(
   ctx: ModelContext,
@@ -105,7 +144,7 @@ export function storedKeyOf(
   prefix = '',
 ): StoredKey | null {
   const { model } = ctx;
-  const allowed = new Set([...model.table.partition.reads, ...(model.table.sort?.reads ?? [])]);
+  const allowed = keyFieldsOf(model);
   const values: Values = {};
   const before = issues.length;
   if (typeof key !== 'object' || key === null) {
@@ -136,6 +175,7 @@ export function storedKeyOf(
   return issues.length > before ? null : ctx.layout.keyOf(view);
 }
 
+/** The loader cache key of a lookup key (entity, table key). @internal */
 export function keyId(model: AnyModelClass, key: object): string {
   const ctx = contextOf(model);
   const issues: ValidationIssue[] = [];
@@ -144,8 +184,8 @@ export function keyId(model: AnyModelClass, key: object): string {
   return idOf(ctx, stored!);
 }
 
-/** The same string for a loaded or saved instance. */
-export function instanceKeyId(instance: ModelBase): string {
+/** The loader cache key of a loaded or saved instance (the same string as keyId). @internal */
+export function instanceKeyId(instance: ModelInstance): string {
   const ctx = contextOf(instance.constructor as AnyModelClass);
   return idOf(ctx, instance[STATE].key ?? ctx.layout.keyOf(instance));
 }

@@ -1,4 +1,5 @@
-import type { Backend } from './backends/backend.js';
+// The facade: `Model(...)` and the base class whose statics and methods are the ORM's public calls.
+// It sits on top of the operations (reads, writes, queries) and the registry below them.
 import { ConfigurationError } from './errors.js';
 import {
   type AnyField,
@@ -8,16 +9,26 @@ import {
   field,
   type RequiredInputKeys,
 } from './fields.js';
-import { type ItemLayout, layoutFor, type StoredKey } from './layout.js';
-import {
-  type CompiledModel,
-  compileModel,
-  type ModelConfig,
-  RESERVED_NAMES,
-} from './model-meta.js';
+import { RESERVED_NAMES } from './model-meta.js';
 import type { Where } from './query/conditions.js';
 import { Query } from './query/query.js';
 import { batchGet, get } from './reads.js';
+import {
+  type AnyModelClass,
+  construction,
+  DEFINITION,
+  definitionOf,
+  type InputFor,
+  type InstanceState,
+  type KeyFor,
+  type ModelDefinition,
+  type ModelInstance,
+  type ModelTypes,
+  modelOf,
+  NO_UNKNOWN,
+  STATE,
+  type ValuesFor,
+} from './registry.js';
 import { batchCreate, create, remove, save, upsert } from './writes.js';
 
 /** The third argument of `Model(...)`. */
@@ -50,89 +61,14 @@ export type InputOf<F extends FieldMap, O> = Simplify<
   } & Partial<ManagedValues<O>>
 >;
 
-/** Type carrier of a model class: lets every static derive its types from the definition. */
-export interface ModelTypes<TValues, TInput> {
-  readonly values: TValues;
-  readonly input: TInput;
-}
-
-/** Any model class (a subclass of what `Model(...)` returns). */
-export interface AnyModelClass {
-  new (...args: never[]): ModelBase;
-  readonly prototype: ModelBase;
-  readonly $types?: ModelTypes<object, object>;
-  readonly entityName: string;
-}
-export type ValuesFor<M extends AnyModelClass> = NonNullable<M['$types']>['values'];
-export type InputFor<M extends AnyModelClass> = NonNullable<M['$types']>['input'];
-/** A lookup key: the fields the key methods read (checked at run time, which names any missing one). */
-export type KeyFor<M extends AnyModelClass> = Partial<ValuesFor<M>>;
-export type InstanceOf<M extends AnyModelClass> = InstanceType<M>;
-
-/** The definition `Model(...)` attaches to the class it returns. */
-export interface ModelDefinition {
-  readonly entity: string;
-  readonly fields: ReadonlyMap<string, AnyField>;
-  readonly config: ModelConfig;
-}
-
-export const DEFINITION = Symbol('tablegraph.definition');
-/** Per-instance ORM state, under a symbol so it never mixes with fields. */
-export const STATE = Symbol('tablegraph.state');
-/** Shared by every instance without unknown input (all loaded ones): one array, not one each. */
-export const NO_UNKNOWN: readonly (readonly [string, unknown])[] = Object.freeze([]);
-export interface InstanceState {
-  persisted: boolean;
-  /** The table key the item was loaded or saved under (to detect key changes). */
-  key: StoredKey | null;
-  /** Input entries that are not fields, reported at save time. */
-  unknown: readonly (readonly [string, unknown])[];
-}
-
-const compiled = new WeakMap<object, CompiledModel>();
-
-/** The compiled metadata of a model class (computed on first use, then cached). */
-export function modelOf(cls: AnyModelClass): CompiledModel {
-  let c = compiled.get(cls);
-  if (!c) {
-    const def = (cls as unknown as Record<symbol, ModelDefinition | undefined>)[DEFINITION];
-    if (!def)
-      throw new ConfigurationError(`${cls.name} is not a model: extend Model(entityName, fields)`);
-    c = compileModel(cls, def.entity, def.fields, def.config);
-    compiled.set(cls, c);
-  }
-  return c;
-}
-
-/** The backend configured by `static meta = { backend }`. */
-export function backendOf(cls: AnyModelClass): Backend {
-  const backend = (cls as { meta?: { backend?: Backend } }).meta?.backend;
-  if (!backend)
-    throw new ConfigurationError(
-      `No backend configured for ${cls.name}: add \`static meta = { backend }\` to the class`,
-    );
-  return backend;
-}
-
-/** Everything an operation needs about a model class. */
-export interface ModelContext {
-  readonly cls: AnyModelClass;
-  readonly model: CompiledModel;
-  readonly backend: Backend;
-  readonly layout: ItemLayout;
-}
-export function contextOf(cls: AnyModelClass): ModelContext {
-  const model = modelOf(cls);
-  const backend = backendOf(cls);
-  return { cls, model, backend, layout: layoutFor(model, backend.adapter) };
-}
-
 /** The base of every model class; statics derive their types from the subclass they are called on. */
-export class ModelBase {
+export class ModelBase implements ModelInstance {
   declare [STATE]: InstanceState;
 
   constructor(data: object = {}) {
-    const def = (new.target as unknown as Record<symbol, ModelDefinition>)[DEFINITION]!;
+    // An instance for a stored item: the ORM assigns the stored values and state next.
+    if (construction.loading) return;
+    const def = definitionOf(new.target);
     const input = data as Record<string, unknown>;
     for (const [name, d] of def.fields) {
       const v = input[name];
@@ -143,7 +79,6 @@ export class ModelBase {
     this[STATE] = { persisted: false, key: null, unknown };
   }
 
-  /** True once the instance was saved or loaded (and not deleted since). */
   get isPersisted(): boolean {
     return this[STATE].persisted;
   }

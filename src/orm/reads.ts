@@ -2,7 +2,12 @@
 import { describe, ValidationError, type ValidationIssue } from './errors.js';
 import { isVisible, loaded, nowSeconds, storedKeyOf, throwIfAny } from './instances.js';
 import type { StoredKey } from './layout.js';
-import { type AnyModelClass, contextOf, type ModelBase, type ModelContext } from './model.js';
+import {
+  type AnyModelClass,
+  contextOf,
+  type ModelContext,
+  type ModelInstance,
+} from './registry.js';
 
 // ---- reads ----------------------------------------------------------------------------------
 
@@ -43,9 +48,14 @@ export async function batchGet<M extends AnyModelClass>(
   );
 }
 
+/**
+ * Reads keys of several models in one go: one BatchGetItem per 100 keys per backend, whatever mix of
+ * models asked (the GraphQL loaders send every lookup of a tick here). Answers in request order.
+ * @internal
+ */
 export async function batchGetMany(
   requests: readonly { readonly model: AnyModelClass; readonly key: object }[],
-): Promise<(ModelBase | null)[]> {
+): Promise<(ModelInstance | null)[]> {
   const resolved = requests.map(({ model, key }) => {
     const ctx = contextOf(model);
     const issues: ValidationIssue[] = [];
@@ -59,7 +69,7 @@ export async function batchGetMany(
     list.push(i);
     byBackend.set(r.ctx.backend, list);
   }
-  const out: (ModelBase | null)[] = new Array(requests.length).fill(null);
+  const out: (ModelInstance | null)[] = new Array(requests.length).fill(null);
   const now = nowSeconds();
   await Promise.all(
     [...byBackend].map(async ([backend, indexes]) => {
@@ -71,12 +81,10 @@ export async function batchGetMany(
         indexes.map(async (i, j) => {
           const { ctx } = resolved[i]!;
           const item = items[j] ?? null;
-          out[i] = isVisible(ctx, item, now) ? await loaded<ModelBase>(ctx, item) : null;
+          out[i] = isVisible(ctx, item, now) ? await loaded<ModelInstance>(ctx, item) : null;
         }),
       );
     }),
   );
   return out;
 }
-
-/** A stable string naming the item a key selects (entity, partition key, sort key): loader cache keys. */

@@ -1,7 +1,7 @@
 import { ConfigurationError } from './errors.js';
-import { type AnyModelClass, type ModelBase, modelOf } from './model.js';
 import { Query } from './query/query.js';
 import { get } from './reads.js';
+import { type AnyModelClass, type ModelInstance, modelOf } from './registry.js';
 
 /**
  * A relation between two models. `on` maps a field of the target to a field of the source:
@@ -64,7 +64,7 @@ export function relationsOf(cls: AnyModelClass): Readonly<Record<string, Relatio
 /** The target values a relation selects for one source instance (null when a source field is null). */
 export function relationKey(
   relation: Relation,
-  instance: ModelBase,
+  instance: ModelInstance,
 ): Record<string, unknown> | null {
   const out: Record<string, unknown> = {};
   for (const [targetField, sourceField] of Object.entries(relation.on)) {
@@ -77,7 +77,7 @@ export function relationKey(
 
 /** Follows a belongsTo relation: the related instance, or null. */
 export async function loadBelongsTo<T extends AnyModelClass>(
-  instance: ModelBase,
+  instance: ModelInstance,
   relation: Relation<T>,
 ): Promise<InstanceType<T> | null> {
   const key = relationKey(relation, instance);
@@ -86,7 +86,7 @@ export async function loadBelongsTo<T extends AnyModelClass>(
 
 /** Follows a hasMany relation: a query over the related items (page it, count it, filter it further). */
 export function queryHasMany<T extends AnyModelClass>(
-  instance: ModelBase,
+  instance: ModelInstance,
   relation: Relation<T>,
 ): Query<T> {
   const key = relationKey(relation, instance);

@@ -1,88 +1,95 @@
-import { type Backend, ConditionFailed, type WriteOp } from './backends/backend.js';
+// Transactions: writes collected by a callback, prepared by the write pipeline, sent as one
+// TransactWriteItems. Either every write lands and every instance is settled, or none does and every
+// instance is put back as it was.
+import { type Backend, ConditionFailed, type WriteOp } from './backend.js';
 import { ConfigurationError, NotFoundError } from './errors.js';
-import { keyFromItem, runHooks } from './instances.js';
-import type { StoredItem, StoredKey } from './layout.js';
+import type { StoredKey } from './layout.js';
 import {
   type AnyModelClass,
   contextOf,
   type InputFor,
-  type ModelBase,
   type ModelContext,
-  NO_UNKNOWN,
+  type ModelInstance,
   STATE,
-} from './model.js';
-import { prepare, translate, updateOp } from './writes.js';
+} from './registry.js';
+import {
+  markDeleted,
+  type PreparedWrite,
+  prepareWrite,
+  restore,
+  settle,
+  type WritableInstance,
+} from './write-pipeline.js';
+import { translate, updateOp } from './writes.js';
 
-type Values = Record<string, unknown>;
+type Kind = 'create' | 'update' | 'delete' | 'check';
+interface Planned {
+  readonly kind: Kind;
+  readonly op: WriteOp;
+  readonly key: StoredKey;
+  /** Create and update: the prepared instance, settled on commit, restored on failure. */
+  readonly prepared: PreparedWrite | null;
+  readonly instance: ModelInstance;
+}
 interface Pending {
   readonly ctx: ModelContext;
-  readonly kind: 'create' | 'update' | 'delete' | 'check';
-  readonly instance: ModelBase & Values;
-  readonly op: Promise<WriteOp>;
+  readonly planned: Promise<Planned>;
 }
 
 /** Collects the writes of one transaction; nothing is written until the callback returns. */
 export class Transaction {
   readonly #pending: Pending[] = [];
 
-  #add(
-    cls: AnyModelClass,
-    kind: Pending['kind'],
-    instance: ModelBase & Values,
-    op: (ctx: ModelContext) => Promise<WriteOp>,
-  ): void {
+  #add(cls: AnyModelClass, plan: (ctx: ModelContext) => Promise<Planned>): void {
     const ctx = contextOf(cls);
-    const promise = op(ctx);
-    promise.catch(() => {}); // surfaced when the transaction awaits it
-    this.#pending.push({ ctx, kind, instance, op: promise });
+    const planned = plan(ctx);
+    planned.catch(() => {}); // surfaced when the transaction commits
+    this.#pending.push({ ctx, planned });
   }
 
   /** Creates an item (conditional on its key being free). Returns the instance, saved on commit. */
   create<M extends AnyModelClass>(cls: M, data: InputFor<M>): InstanceType<M> {
-    const instance = new (cls as unknown as new (d: object) => ModelBase & Values)(data as object);
-    this.#add(cls, 'create', instance, async (ctx) => ({
-      type: 'put',
-      item: await prepare(ctx, instance, true),
-      ifNotExists: true,
-    }));
+    const instance = new (cls as unknown as new (d: object) => WritableInstance)(data as object);
+    this.#add(cls, async (ctx) => {
+      const prepared = await prepareWrite(ctx, instance, 'create', { restorable: true });
+      const op: WriteOp = { type: 'put', item: prepared.item, ifNotExists: true };
+      return { kind: 'create', op, key: prepared.key, prepared, instance };
+    });
     return instance as InstanceType<M>;
   }
 
   /** Updates a loaded instance (conditional on existence, and on its version when versioned). */
-  update(instance: ModelBase): void {
-    const target = instance as ModelBase & Values;
-    const cls = instance.constructor as AnyModelClass;
-    this.#add(cls, 'update', target, async (ctx) => {
+  update(instance: ModelInstance): void {
+    const target = instance as WritableInstance;
+    this.#add(instance.constructor as AnyModelClass, async (ctx) => {
       if (!target[STATE].persisted)
         throw new NotFoundError(ctx.model.entity, ctx.layout.keyOf(target));
-      const previous = ctx.model.config.version ? (target.version as number) : null;
-      if (previous !== null) target.version = previous + 1;
-      const item = await prepare(ctx, target, false);
-      return updateOp(ctx, item, { ifExists: true, ifVersion: previous, upsert: false });
+      const prepared = await prepareWrite(ctx, target, 'update', { restorable: true });
+      const op = updateOp(prepared, { ifExists: true, upsert: false });
+      return { kind: 'update', op, key: prepared.key, prepared, instance };
     });
   }
 
   /** Deletes an item (conditional on existence). */
-  delete(instance: ModelBase): void {
-    const target = instance as ModelBase & Values;
-    this.#add(instance.constructor as AnyModelClass, 'delete', target, async (ctx) => ({
-      type: 'delete',
-      key: target[STATE].key ?? ctx.layout.keyOf(target),
-      ifExists: true,
-    }));
+  delete(instance: ModelInstance): void {
+    this.#add(instance.constructor as AnyModelClass, async (ctx) => {
+      const key = instance[STATE].key ?? ctx.layout.keyOf(instance);
+      const op: WriteOp = { type: 'delete', key, ifExists: true };
+      return { kind: 'delete', op, key, prepared: null, instance };
+    });
   }
 
   /** Requires an item to exist unchanged (its version, when versioned) without writing it. */
-  check(instance: ModelBase): void {
-    const target = instance as ModelBase & Values;
-    this.#add(instance.constructor as AnyModelClass, 'check', target, async (ctx) => ({
-      type: 'check',
-      key: target[STATE].key ?? ctx.layout.keyOf(target),
-      ifExists: true,
-      ifVersion: ctx.model.config.version
+  check(instance: ModelInstance): void {
+    const target = instance as WritableInstance;
+    this.#add(instance.constructor as AnyModelClass, async (ctx) => {
+      const key = target[STATE].key ?? ctx.layout.keyOf(target);
+      const ifVersion = ctx.model.config.version
         ? { attr: 'version', value: target.version as number }
-        : null,
-    }));
+        : null;
+      const op: WriteOp = { type: 'check', key, ifExists: true, ifVersion };
+      return { kind: 'check', op, key, prepared: null, instance };
+    });
   }
 
   /** @internal */
@@ -90,35 +97,35 @@ export class Transaction {
     const pending = this.#pending;
     if (pending.length === 0) return;
     const backend: Backend = pending[0]!.ctx.backend;
-    if (pending.some((p) => p.ctx.backend !== backend))
+    const settled = await Promise.allSettled(pending.map((p) => p.planned));
+    const planned = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+    const rollback = () => {
+      for (const p of planned) if (p.prepared) restore(p.prepared);
+    };
+    const failed = settled.find((s) => s.status === 'rejected');
+    if (failed) {
+      rollback();
+      throw failed.reason;
+    }
+    if (pending.some((p) => p.ctx.backend !== backend)) {
+      rollback();
       throw new ConfigurationError('a transaction must use models of one backend');
-    const ops = await Promise.all(pending.map((p) => p.op));
+    }
     try {
-      await backend.transact(ops.map((op, i) => ({ layout: pending[i]!.ctx.layout, op })));
+      await backend.transact(planned.map((p, i) => ({ layout: pending[i]!.ctx.layout, op: p.op })));
     } catch (error) {
+      rollback();
       if (!(error instanceof ConditionFailed)) throw error;
-      const failed = pending[error.index]!;
-      const op = ops[error.index]!;
-      const key: StoredKey = op.type === 'put' ? keyFromItem(failed.ctx.layout, op.item) : op.key;
-      if (failed.kind === 'create') translate(failed.ctx, error, key, 'create');
-      if (failed.kind === 'delete' || error.current === null)
-        throw new NotFoundError(failed.ctx.model.entity, key);
-      translate(failed.ctx, error, key, 'update');
+      const { ctx } = pending[error.index]!;
+      const { kind, key } = planned[error.index]!;
+      if (kind === 'create') translate(ctx, error, key, 'create');
+      if (kind === 'delete' || error.current === null)
+        throw new NotFoundError(ctx.model.entity, key);
+      translate(ctx, error, key, 'update');
     }
-    for (const [i, p] of pending.entries()) {
-      const op = ops[i]!;
-      if (p.kind === 'delete') Object.assign(p.instance[STATE], { persisted: false, key: null });
-      else if (p.kind !== 'check') {
-        const item: StoredItem =
-          op.type === 'put' ? op.item : { ...(op as { key: StoredKey }).key };
-        Object.assign(p.instance[STATE], {
-          persisted: true,
-          key: keyFromItem(p.ctx.layout, item),
-          unknown: NO_UNKNOWN,
-        });
-        await runHooks(p.ctx.model, 'afterSave', p.instance);
-      }
-    }
+    for (const p of planned)
+      if (p.kind === 'delete') markDeleted(p.instance);
+      else if (p.prepared) await settle(p.prepared);
   }
 }
 

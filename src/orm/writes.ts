@@ -1,5 +1,6 @@
-// Writes: create, upsert, save, delete, batchCreate — validation and hooks before any request.
-import { ConditionFailed, type WriteOp } from './backends/backend.js';
+// Writes: create, upsert, save, delete, batchCreate. Items are prepared by the write pipeline
+// (validation and hooks before any request); conditions travel in the same request as the write.
+import { ConditionFailed, type WriteOp } from './backend.js';
 import {
   ConflictError,
   DuplicateKeyError,
@@ -8,50 +9,26 @@ import {
   ValidationError,
   type ValidationIssue,
 } from './errors.js';
-import {
-  instantiate,
-  isVisible,
-  keyFromItem,
-  runHooks,
-  throwIfAny,
-  validateValues,
-} from './instances.js';
+import { instantiate, isVisible, throwIfAny } from './instances.js';
 import type { StoredItem, StoredKey } from './layout.js';
 import {
   type AnyModelClass,
   contextOf,
-  type ModelBase,
   type ModelContext,
-  NO_UNKNOWN,
+  type ModelInstance,
   STATE,
-} from './model.js';
+} from './registry.js';
+import {
+  markDeleted,
+  type PreparedWrite,
+  prepareWrite,
+  restore,
+  settle,
+  type WritableInstance,
+} from './write-pipeline.js';
 
-type Values = Record<string, unknown>;
-
-// ---- writes ---------------------------------------------------------------------------------
-
-/** Hooks, managed fields and validation: everything before an item may be written. */
-export async function prepare(
-  ctx: ModelContext,
-  instance: ModelBase & Values,
-  isNew: boolean,
-): Promise<StoredItem> {
-  const { model } = ctx;
-  const { timestamps, version } = model.config;
-  if (timestamps) {
-    // Both from one clock reading; createdAt only when not set yet (given, or loaded).
-    const now = new Date();
-    instance.createdAt ??= now;
-    instance.updatedAt = now;
-  }
-  if (version && isNew) instance.version = 1;
-  await runHooks(model, 'beforeSave', instance);
-  const issues: ValidationIssue[] = [];
-  const values = validateValues(model, instance, instance[STATE].unknown, '', issues);
-  throwIfAny(model, issues);
-  Object.assign(instance, values);
-  return ctx.layout.toItem(values, instance);
-}
+const construct = (cls: AnyModelClass, data: object) =>
+  new (cls as unknown as new (d: object) => WritableInstance)(data);
 
 export function translate(
   ctx: ModelContext,
@@ -74,36 +51,32 @@ export async function create<M extends AnyModelClass>(
   cls: M,
   data: object,
 ): Promise<InstanceType<M>> {
-  const instance = new (cls as unknown as new (d: object) => InstanceType<M>)(data);
-  return persistNew(contextOf(cls), instance as ModelBase & Values) as Promise<InstanceType<M>>;
+  return (await persistNew(contextOf(cls), construct(cls, data), false)) as InstanceType<M>;
 }
 
 async function persistNew(
   ctx: ModelContext,
-  instance: ModelBase & Values,
-): Promise<ModelBase & Values> {
-  const item = await prepare(ctx, instance, true);
-  const key = keyFromItem(ctx.layout, item);
+  instance: WritableInstance,
+  restorable: boolean,
+): Promise<WritableInstance> {
+  const prepared = await prepareWrite(ctx, instance, 'create', { restorable });
   try {
-    await ctx.backend.write(ctx.layout, { type: 'put', item, ifNotExists: true });
+    await ctx.backend.write(ctx.layout, { type: 'put', item: prepared.item, ifNotExists: true });
   } catch (error) {
-    translate(ctx, error, key, 'create');
+    restore(prepared);
+    translate(ctx, error, prepared.key, 'create');
   }
-  instance[STATE].persisted = true;
-  instance[STATE].key = key;
-  instance[STATE].unknown = NO_UNKNOWN;
-  await runHooks(ctx.model, 'afterSave', instance);
+  await settle(prepared);
   return instance;
 }
 
-/** The update that writes an instance's item over the stored one, recomputing GSI attributes. */
+/** The update that writes a prepared item over the stored one, recomputing GSI attributes. */
 export function updateOp(
-  ctx: ModelContext,
-  item: StoredItem,
-  options: { ifExists: boolean; ifVersion: number | null; upsert: boolean },
+  prepared: PreparedWrite,
+  options: { ifExists: boolean; upsert: boolean },
 ): WriteOp {
+  const { ctx, item, key, expectedVersion } = prepared;
   const { layout, model } = ctx;
-  const key = keyFromItem(layout, item);
   const set: StoredItem = {};
   for (const [attr, v] of Object.entries(item)) if (!(attr in key)) set[attr] = v;
   const remove: string[] = model.fieldNames.filter((f) => !(f in item));
@@ -129,7 +102,7 @@ export function updateOp(
     setIfMissing,
     increment,
     ifExists: options.ifExists,
-    ifVersion: options.ifVersion === null ? null : { attr: 'version', value: options.ifVersion },
+    ifVersion: expectedVersion === null ? null : { attr: 'version', value: expectedVersion },
     returnNew: options.upsert,
   };
 }
@@ -139,65 +112,38 @@ export async function upsert<M extends AnyModelClass>(
   data: object,
 ): Promise<InstanceType<M>> {
   const ctx = contextOf(cls);
-  const instance = new (cls as unknown as new (d: object) => ModelBase & Values)(data);
-  const item = await prepare(ctx, instance, false);
+  const instance = construct(cls, data);
+  const prepared = await prepareWrite(ctx, instance, 'replace');
   const { timestamps, version } = ctx.model.config;
   if (timestamps || version) {
     // createdAt must survive an overwrite and version must count on: an update with if_not_exists.
     const stored = await ctx.backend.write(
       ctx.layout,
-      updateOp(ctx, item, { ifExists: false, ifVersion: null, upsert: true }),
+      updateOp(prepared, { ifExists: false, upsert: true }),
     );
     if (stored) Object.assign(instance, ctx.layout.fromItem(stored));
-  } else await ctx.backend.write(ctx.layout, { type: 'put', item, ifNotExists: false });
-  instance[STATE].persisted = true;
-  instance[STATE].key = keyFromItem(ctx.layout, item);
-  instance[STATE].unknown = NO_UNKNOWN;
-  await runHooks(ctx.model, 'afterSave', instance);
+  } else
+    await ctx.backend.write(ctx.layout, { type: 'put', item: prepared.item, ifNotExists: false });
+  await settle(prepared);
   return instance as InstanceType<M>;
 }
 
-export async function save<T extends ModelBase>(cls: AnyModelClass, instance: T): Promise<T> {
+export async function save<T extends ModelInstance>(cls: AnyModelClass, instance: T): Promise<T> {
   const ctx = contextOf(cls);
-  const target = instance as unknown as ModelBase & Values;
-  if (!target[STATE].persisted) return (await persistNew(ctx, target)) as unknown as T;
-  const previousVersion = ctx.model.config.version ? (target.version as number) : null;
-  if (previousVersion !== null) target.version = previousVersion + 1;
-  let item: StoredItem;
+  const target = instance as unknown as WritableInstance;
+  if (!target[STATE].persisted) return (await persistNew(ctx, target, true)) as unknown as T;
+  const prepared = await prepareWrite(ctx, target, 'update', { restorable: true });
   try {
-    item = await prepare(ctx, target, false);
+    await ctx.backend.write(ctx.layout, updateOp(prepared, { ifExists: true, upsert: false }));
   } catch (error) {
-    if (previousVersion !== null) target.version = previousVersion;
-    throw error;
+    restore(prepared);
+    translate(ctx, error, prepared.key, 'update');
   }
-  const key = keyFromItem(ctx.layout, item);
-  const original = target[STATE].key!;
-  if (Object.entries(original).some(([k, v]) => key[k] !== v)) {
-    if (previousVersion !== null) target.version = previousVersion;
-    const fields = [...ctx.model.table.partition.reads, ...(ctx.model.table.sort?.reads ?? [])];
-    throw new ValidationError(ctx.model.entity, [
-      {
-        path: fields.join(', '),
-        message: `changes the item's key (${JSON.stringify(original)} -> ${JSON.stringify(key)}); keys cannot change on save: create the new item and delete the old one (in a transaction)`,
-        expected: JSON.stringify(original),
-        received: JSON.stringify(key),
-      },
-    ]);
-  }
-  try {
-    await ctx.backend.write(
-      ctx.layout,
-      updateOp(ctx, item, { ifExists: true, ifVersion: previousVersion, upsert: false }),
-    );
-  } catch (error) {
-    if (previousVersion !== null) target.version = previousVersion;
-    translate(ctx, error, key, 'update');
-  }
-  await runHooks(ctx.model, 'afterSave', target);
+  await settle(prepared);
   return instance;
 }
 
-export async function remove(cls: AnyModelClass, instance: ModelBase): Promise<boolean> {
+export async function remove(cls: AnyModelClass, instance: ModelInstance): Promise<boolean> {
   const ctx = contextOf(cls);
   const key = instance[STATE].key ?? ctx.layout.keyOf(instance);
   try {
@@ -206,8 +152,7 @@ export async function remove(cls: AnyModelClass, instance: ModelBase): Promise<b
     if (error instanceof ConditionFailed) return false;
     throw error;
   }
-  instance[STATE].persisted = false;
-  instance[STATE].key = null;
+  markDeleted(instance);
   return true;
 }
 
@@ -226,23 +171,16 @@ export async function batchCreate<M extends AnyModelClass>(
         received: describe(inputs),
       },
     ]);
-  const Ctor = cls as unknown as new (d: object) => ModelBase & Values;
-  const instances = inputs.map((data) => new Ctor(data));
   const issues: ValidationIssue[] = [];
-  const items: StoredItem[] = [];
+  const prepared: PreparedWrite[] = [];
   const seen = new Map<string, number>();
-  for (const [i, instance] of instances.entries()) {
-    if (model.config.timestamps) {
-      instance.updatedAt = new Date();
-      instance.createdAt ??= instance.updatedAt;
-    }
-    if (model.config.version) instance.version = 1;
-    await runHooks(model, 'beforeSave', instance);
-    const values = validateValues(model, instance, instance[STATE].unknown, `[${i}].`, issues);
-    if (issues.length > 0) continue;
-    Object.assign(instance, values);
-    const item = layout.toItem(values, instance);
-    const id = JSON.stringify(keyFromItem(layout, item));
+  for (const [i, data] of inputs.entries()) {
+    const p = await prepareWrite(ctx, construct(cls, data), 'create', {
+      issues,
+      prefix: `[${i}].`,
+    });
+    if (p === null || issues.length > 0) continue;
+    const id = JSON.stringify(p.key);
     const first = seen.get(id);
     if (first !== undefined)
       issues.push({
@@ -252,20 +190,13 @@ export async function batchCreate<M extends AnyModelClass>(
         received: id,
       });
     seen.set(id, i);
-    items.push(item);
+    prepared.push(p);
   }
   throwIfAny(model, issues);
-  await ctx.backend.batchPutItems(layout, items);
-  for (const [i, instance] of instances.entries()) {
-    instance[STATE].persisted = true;
-    instance[STATE].key = keyFromItem(layout, items[i]!);
-    instance[STATE].unknown = NO_UNKNOWN;
-    await runHooks(model, 'afterSave', instance);
-  }
-  return instances as InstanceType<M>[];
+  await ctx.backend.batchPutItems(
+    layout,
+    prepared.map((p) => p.item),
+  );
+  for (const p of prepared) await settle(p);
+  return prepared.map((p) => p.instance) as InstanceType<M>[];
 }
-
-/**
- * Reads keys of several models in one go: one BatchGetItem per 100 keys per backend, whatever mix of
- * models asked (the GraphQL loaders send every lookup of a tick here). Answers in request order.
- */

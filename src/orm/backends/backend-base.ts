@@ -1,10 +1,10 @@
+import type { Backend, PageRequest, PageResult, WriteOp } from '../backend.js';
 import { ConfigurationError } from '../errors.js';
 import type { ItemAdapter, ItemLayout, StoredItem, StoredKey } from '../layout.js';
-import { type AnyModelClass, backendOf, type InputFor, type KeyFor } from '../model.js';
 import { Query } from '../query/query.js';
 import { batchGet } from '../reads.js';
+import { type AnyModelClass, backendOf, type InputFor, type KeyFor } from '../registry.js';
 import { batchCreate } from '../writes.js';
-import type { Backend, PageRequest, PageResult, WriteOp } from './backend.js';
 
 /**
  * What every backend offers its users by model (`backend.batchGet(User, keys)`, as the seed did),

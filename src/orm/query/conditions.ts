@@ -1,22 +1,8 @@
 import { describe, type ValidationIssue } from '../errors.js';
 import type { AnyField } from '../fields.js';
+import { accepts, OPERATOR_TABLE, OPERATORS, type Operator, operatorsFor } from './operators.js';
 
-export const OPERATORS = [
-  'eq',
-  'ne',
-  'gt',
-  'gte',
-  'lt',
-  'lte',
-  'between',
-  'in',
-  'beginsWith',
-  'contains',
-  'exists',
-] as const;
-export type Operator = (typeof OPERATORS)[number];
 const OPERATOR_SET = new Set<string>(OPERATORS);
-
 /**
  * A parsed, validated condition tree. `value` is in stored form (Dates as ISO text, sets as Sets),
  * so backends compare exactly what the table holds; `raw` keeps the caller's value for key planning.
@@ -67,8 +53,6 @@ export type Where<TValues> = {
 };
 const GROUPS = new Set(['AND', 'OR', 'NOT']);
 
-const ORDERED_KINDS = new Set(['string', 'int', 'float', 'datetime', 'date', 'enum']);
-
 // GraphQL hands input objects over with a null prototype; both kinds are plain.
 function isPlainObject(value: object): boolean {
   const proto = Object.getPrototypeOf(value);
@@ -94,6 +78,7 @@ function encodeValue(
   return { value: def.encode(parsed), raw: parsed };
 }
 
+// Private: one comparison, checked against the operator table, its operand parsed as the field's kind.
 function compare(
   field: string,
   def: AnyField,
@@ -106,83 +91,60 @@ function compare(
     issues.push({ path, message, expected, received: describe(operand) });
     return undefined;
   };
-  switch (op) {
-    case 'eq':
-    case 'ne': {
-      if (operand === null || operand === undefined)
-        return { type: 'compare', field, op: 'exists', value: op === 'ne', raw: op === 'ne' };
+  if (!OPERATOR_SET.has(op)) return bad(`unknown operator "${op}"`, OPERATORS.join(' | '));
+  // eq null / ne null, on any kind: the field has no value / has one.
+  if ((op === 'eq' || op === 'ne') && (operand === null || operand === undefined))
+    return { type: 'compare', field, op: 'exists', value: op === 'ne', raw: op === 'ne' };
+  if (!accepts(def.kind, op))
+    return bad(
+      `${op} does not apply to ${field} (a ${def.kind} field)`,
+      operatorsFor(def.kind).join(' | '),
+    );
+  const make = (value: unknown, raw: unknown): Condition => ({
+    type: 'compare',
+    field,
+    op: op as Operator,
+    value,
+    raw,
+  });
+  switch (OPERATOR_TABLE[op as Operator].operand) {
+    case 'value': {
       const v = encodeValue(def, operand, path, issues);
-      return v && { type: 'compare', field, op, ...v };
+      return v && make(v.value, v.raw);
     }
-    case 'gt':
-    case 'gte':
-    case 'lt':
-    case 'lte': {
-      if (!ORDERED_KINDS.has(def.kind))
-        return bad(
-          `${op} needs an ordered field; ${field} is ${def.kind}`,
-          'string, number or date field',
-        );
-      const v = encodeValue(def, operand, path, issues);
-      return v && { type: 'compare', field, op, ...v };
-    }
-    case 'between': {
-      if (!ORDERED_KINDS.has(def.kind))
-        return bad(
-          `between needs an ordered field; ${field} is ${def.kind}`,
-          'string, number or date field',
-        );
+    case 'pair': {
       if (!Array.isArray(operand) || operand.length !== 2)
-        return bad('between takes [low, high]', '[low, high]');
+        return bad(`${op} takes [low, high]`, '[low, high]');
       const lo = encodeValue(def, operand[0], `${path}[0]`, issues);
       const hi = encodeValue(def, operand[1], `${path}[1]`, issues);
-      return (
-        lo &&
-        hi && { type: 'compare', field, op, value: [lo.value, hi.value], raw: [lo.raw, hi.raw] }
-      );
+      return lo && hi && make([lo.value, hi.value], [lo.raw, hi.raw]);
     }
-    case 'in': {
+    case 'values': {
       if (!Array.isArray(operand) || operand.length === 0 || operand.length > 100)
-        return bad('in takes a non-empty array of at most 100 values', 'array (1..100)');
+        return bad(`${op} takes a non-empty array of at most 100 values`, 'array (1..100)');
       const vs = operand.map((x, i) => encodeValue(def, x, `${path}[${i}]`, issues));
       if (vs.some((x) => x === undefined)) return undefined;
-      return {
-        type: 'compare',
-        field,
-        op,
-        value: vs.map((x) => x!.value),
-        raw: vs.map((x) => x!.raw),
-      };
-    }
-    case 'beginsWith':
-      if (!['string', 'datetime', 'date', 'enum'].includes(def.kind))
-        return bad(`beginsWith needs a text field; ${field} is ${def.kind}`, 'string field');
-      if (typeof operand !== 'string') return bad('beginsWith takes a string', 'string');
-      return { type: 'compare', field, op, value: operand, raw: operand };
-    case 'contains': {
-      if (def.kind === 'string') {
-        if (typeof operand !== 'string')
-          return bad('contains on a string field takes a string', 'string');
-        return { type: 'compare', field, op, value: operand, raw: operand };
-      }
-      if (def.kind === 'stringSet' && typeof operand === 'string')
-        return { type: 'compare', field, op, value: operand, raw: operand };
-      if (def.kind === 'numberSet' && typeof operand === 'number')
-        return { type: 'compare', field, op, value: operand, raw: operand };
-      if (def.kind === 'list' && def.of) {
-        const v = encodeValue(def.of, operand, path, issues);
-        return v && { type: 'compare', field, op, ...v };
-      }
-      return bad(
-        `contains needs a string, set or list field; ${field} is ${def.kind}`,
-        'string, set or list field',
+      return make(
+        vs.map((x) => x!.value),
+        vs.map((x) => x!.raw),
       );
     }
-    case 'exists':
-      if (typeof operand !== 'boolean') return bad('exists takes true or false', 'boolean');
-      return { type: 'compare', field, op, value: operand, raw: operand };
-    default:
-      return bad(`unknown operator "${op}"`, OPERATORS.join(' | '));
+    case 'text':
+      if (typeof operand !== 'string') return bad(`${op} takes a string`, 'string');
+      return make(operand, operand);
+    case 'element': {
+      if (def.kind === 'list' && def.of) {
+        const v = encodeValue(def.of, operand, path, issues);
+        return v && make(v.value, v.raw);
+      }
+      const expected = def.kind === 'numberSet' ? 'number' : 'string';
+      if (typeof operand !== expected)
+        return bad(`${op} on ${field} takes a ${expected}`, expected);
+      return make(operand, operand);
+    }
+    case 'flag':
+      if (typeof operand !== 'boolean') return bad(`${op} takes true or false`, 'boolean');
+      return make(operand, operand);
   }
 }
 

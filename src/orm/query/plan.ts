@@ -1,5 +1,7 @@
+import type { IndexAttributes } from '../layout.js';
 import type { CompiledModel, IndexPlan, KeyPlan } from '../model-meta.js';
-import { type Condition, conjuncts, fixedValues } from './conditions.js';
+import { and, type Condition, conjuncts, fixedValues } from './conditions.js';
+import type { Operator } from './operators.js';
 
 /** A key condition on the sort key of the table or index being queried (DynamoDB's own operators). */
 export type SortCondition =
@@ -198,4 +200,46 @@ export function planQuery(model: CompiledModel, input: PlanInput): QueryPlan {
     clientOrder: input.order.length > 0 ? [...input.order] : null,
     ttlAttribute: model.config.ttl,
   };
+}
+
+// ---- conditions every backend applies, stated once --------------------------------------------
+
+const onAttribute = (field: string, op: Operator, value: unknown): Condition => ({
+  type: 'compare',
+  field,
+  op,
+  value,
+  raw: value,
+});
+
+/**
+ * A keyed plan's key condition (partition equality, and the sort-key condition) as a condition on the
+ * key attributes of `attrs`: DynamoDB sends it as the KeyConditionExpression, the in-memory engine
+ * evaluates it like any other condition. Null for a Scan.
+ */
+export function keyConditionOf(plan: QueryPlan, attrs: IndexAttributes): Condition | null {
+  if (plan.operation !== 'query') return null;
+  const sort =
+    plan.sort && attrs.sort ? onAttribute(attrs.sort, plan.sort.op, plan.sort.value) : null;
+  return and([onAttribute(attrs.partition, 'eq', plan.partition), sort]);
+}
+
+/**
+ * Which stored items a read of `entity` may return: items of that entity type that have not expired
+ * (a TTL attribute at or before `now`, epoch seconds, is expired, as DynamoDB may not have deleted it
+ * yet). Queries send it as a filter; key reads check it on what they got back.
+ */
+export function visibilityOf(
+  entity: string,
+  entityAttribute: string,
+  ttlAttribute: string | null,
+  now: number,
+): Condition {
+  const type = onAttribute(entityAttribute, 'eq', entity);
+  if (ttlAttribute === null) return type;
+  const live: Condition = {
+    type: 'or',
+    of: [onAttribute(ttlAttribute, 'exists', false), onAttribute(ttlAttribute, 'gt', now)],
+  };
+  return { type: 'and', of: [type, live] };
 }

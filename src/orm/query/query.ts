@@ -12,7 +12,7 @@ import {
   type ModelContext,
   modelOf,
   type ValuesFor,
-} from '../model.js';
+} from '../registry.js';
 import { and, type Condition, not, or, parseWhere, type Where } from './conditions.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { compareStored } from './order.js';

@@ -1,7 +1,7 @@
-import { isVisible, nowSeconds } from '../instances.js';
+import { nowSeconds } from '../instances.js';
 import type { StoredItem, StoredKey } from '../layout.js';
-import type { ModelContext } from '../model.js';
 import type { CompiledModel } from '../model-meta.js';
+import type { ModelContext } from '../registry.js';
 import { type PlanInput, planQuery, type QueryPlan } from './plan.js';
 
 // Reading a plan: the plan cache, and page filling over DynamoDB's Limit-before-filter reads.
@@ -80,7 +80,8 @@ export async function readMatches(
       now,
     });
     scanned += page.scanned;
-    for (const item of page.items) if (isVisible(ctx, item, now)) items.push(item);
+    // The backend applied the plan's visibility (entity type, TTL) with its filter.
+    for (const item of page.items) items.push(item);
     startKey = page.lastKey;
     if (limit !== null && items.length > limit) {
       items.length = limit;

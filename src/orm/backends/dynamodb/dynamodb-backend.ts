@@ -26,9 +26,9 @@ import {
   type StoredItem,
   type StoredKey,
 } from '../../layout.js';
-import { type AnyModelClass, modelOf } from '../../model.js';
+import { type AnyModelClass, modelOf } from '../../registry.js';
 import type { QueryPlan } from '../../query/plan.js';
-import { ConditionFailed, type PageRequest, type PageResult, type WriteOp } from '../backend.js';
+import { ConditionFailed, type PageRequest, type PageResult, type WriteOp } from '../../backend.js';
 import { BackendBase } from '../backend-base.js';
 import { DynamoDBAdapter } from './adapter.js';
 import {

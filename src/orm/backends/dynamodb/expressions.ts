@@ -1,5 +1,4 @@
 import type { Condition } from '../../query/conditions.js';
-import type { SortCondition } from '../../query/plan.js';
 
 /**
  * Collects `#n` / `:v` placeholders for one request. Placeholders are generated, never derived from
@@ -73,18 +72,5 @@ export function conditionExpression(c: Condition, p: Placeholders): string {
           return c.value ? `attribute_exists(${a})` : `attribute_not_exists(${a})`;
       }
     }
-  }
-}
-
-/** A sort-key condition for a KeyConditionExpression. */
-export function sortKeyExpression(attribute: string, sort: SortCondition, p: Placeholders): string {
-  const a = p.name(attribute);
-  switch (sort.op) {
-    case 'beginsWith':
-      return `begins_with(${a}, ${p.value(sort.value)})`;
-    case 'between':
-      return `${a} BETWEEN ${p.value(sort.value[0])} AND ${p.value(sort.value[1])}`;
-    default:
-      return `${a} ${COMPARATORS[sort.op]} ${p.value(sort.value)}`;
   }
 }

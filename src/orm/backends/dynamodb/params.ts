@@ -1,7 +1,8 @@
+import type { PageRequest, WriteOp } from '../../backend.js';
 import type { ItemLayout, StoredKey } from '../../layout.js';
-import type { QueryPlan } from '../../query/plan.js';
-import type { PageRequest, WriteOp } from '../backend.js';
-import { conditionExpression, Placeholders, sortKeyExpression } from './expressions.js';
+import { and, conjuncts } from '../../query/conditions.js';
+import { keyConditionOf, type QueryPlan, visibilityOf } from '../../query/plan.js';
+import { conditionExpression, Placeholders } from './expressions.js';
 
 // Pure request builders: a WriteOp or a QueryPlan in, SDK command input out. No I/O here.
 
@@ -98,30 +99,30 @@ export function readParams(
   countOnly: boolean,
 ): { command: 'query' | 'scan'; input: Input } {
   const p = new Placeholders();
-  const attrs = layout.attributesOf(plan.index);
-  const filters = [`${p.name(layout.adapter.entityTypeAttribute)} = ${p.value(plan.entity)}`];
-  if (plan.ttlAttribute) {
-    const t = p.name(plan.ttlAttribute);
-    filters.push(`(attribute_not_exists(${t}) OR ${t} > ${p.value(now)})`);
-  }
-  if (plan.filter) filters.push(conditionExpression(plan.filter, p));
+  const visible = visibilityOf(
+    plan.entity,
+    layout.adapter.entityTypeAttribute,
+    plan.ttlAttribute,
+    now,
+  );
+  const FilterExpression = conjuncts(and([visible, plan.filter]))
+    .map((c) => conditionExpression(c, p))
+    .join(' AND ');
   const common = {
     TableName: tableName,
     ...(plan.index ? { IndexName: plan.index } : {}),
     ...(countOnly ? { Select: 'COUNT' } : {}),
   };
-  if (plan.operation === 'scan') {
-    const FilterExpression = filters.join(' AND ');
+  const key = keyConditionOf(plan, layout.attributesOf(plan.index));
+  if (key === null)
     return { command: 'scan', input: { ...common, FilterExpression, ...p.members() } };
-  }
-  let key = `${p.name(attrs.partition)} = ${p.value(plan.partition)}`;
-  if (plan.sort && attrs.sort) key += ` AND ${sortKeyExpression(attrs.sort, plan.sort, p)}`;
-  const FilterExpression = filters.join(' AND ');
   return {
     command: 'query',
     input: {
       ...common,
-      KeyConditionExpression: key,
+      KeyConditionExpression: conjuncts(key)
+        .map((c) => conditionExpression(c, p))
+        .join(' AND '),
       FilterExpression,
       ScanIndexForward: plan.ascending,
       ...p.members(),

@@ -1,3 +1,4 @@
+import { ConditionFailed, type PageRequest, type PageResult, type WriteOp } from '../../backend.js';
 import { BackendError } from '../../errors.js';
 import {
   type AdapterOptions,
@@ -7,11 +8,12 @@ import {
   type StoredItem,
   type StoredKey,
 } from '../../layout.js';
-import { type AnyModelClass, modelOf } from '../../model.js';
+import { and } from '../../query/conditions.js';
+import { matches } from '../../query/evaluate.js';
 import { compareText } from '../../query/order.js';
-import { ConditionFailed, type PageRequest, type PageResult, type WriteOp } from '../backend.js';
+import { keyConditionOf, visibilityOf } from '../../query/plan.js';
+import { type AnyModelClass, modelOf } from '../../registry.js';
 import { BackendBase } from '../backend-base.js';
-import { matches, matchesSort } from './evaluate.js';
 
 export interface InMemoryBackendOptions {
   /** Attribute names, as for DynamoDB (the items are laid out the same way). */
@@ -172,17 +174,17 @@ export class InMemoryBackend extends BackendBase {
     const out: StoredItem[] = [];
     let count = 0;
     let evaluated = 0;
-    const entityAttr = this.adapter.entityTypeAttribute;
+    // As DynamoDB: the key condition selects what is read (and counts against Limit), then the filter.
+    const key = keyConditionOf(plan, attrs);
+    const filter = and([
+      visibilityOf(plan.entity, this.adapter.entityTypeAttribute, plan.ttlAttribute, now),
+      plan.filter,
+    ])!;
     for (; i < candidates.length && (limit === null || evaluated < limit); i++) {
       const item = candidates[i]!;
-      if (plan.sort && attrs.sort && !matchesSort(plan.sort, item[attrs.sort])) continue;
+      if (key && !matches(key, item)) continue;
       evaluated++;
-      if (item[entityAttr] !== plan.entity) continue;
-      if (plan.ttlAttribute) {
-        const expires = item[plan.ttlAttribute];
-        if (typeof expires === 'number' && expires <= now) continue;
-      }
-      if (plan.filter && !matches(plan.filter, item)) continue;
+      if (!matches(filter, item)) continue;
       count++;
       if (!countOnly) out.push(clone(item));
     }

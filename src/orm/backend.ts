@@ -1,5 +1,5 @@
-import type { ItemAdapter, ItemLayout, StoredItem, StoredKey } from '../layout.js';
-import type { QueryPlan } from '../query/plan.js';
+import type { ItemAdapter, ItemLayout, StoredItem, StoredKey } from './layout.js';
+import type { QueryPlan } from './query/plan.js';
 
 /** One write, described as data so every backend (and a transaction) executes the same thing. */
 export type WriteOp =

@@ -1,7 +1,9 @@
-import type { StoredItem } from '../../layout.js';
-import type { Condition } from '../../query/conditions.js';
-import { compareStored } from '../../query/order.js';
-import type { SortCondition } from '../../query/plan.js';
+import type { StoredItem } from '../layout.js';
+import type { Condition } from './conditions.js';
+import { compareStored } from './order.js';
+
+// The in-process interpreter of conditions, with DynamoDB's semantics: the in-memory backend's engine,
+// and the visibility check of key reads (GetItem has no filter).
 
 /** DynamoDB's equality: same type and value; sets, lists and maps compared by content. */
 export function sameValue(a: unknown, b: unknown): boolean {
@@ -83,26 +85,5 @@ export function matches(c: Condition, item: StoredItem): boolean {
           return (v !== undefined && v !== null) === x;
       }
     }
-  }
-}
-
-/** A key condition on a sort-key attribute value. */
-export function matchesSort(sort: SortCondition, value: unknown): boolean {
-  if (typeof value !== 'string') return false;
-  switch (sort.op) {
-    case 'eq':
-      return value === sort.value;
-    case 'beginsWith':
-      return value.startsWith(sort.value);
-    case 'between':
-      return compareStored(value, sort.value[0]) >= 0 && compareStored(value, sort.value[1]) <= 0;
-    case 'gt':
-      return compareStored(value, sort.value) > 0;
-    case 'gte':
-      return compareStored(value, sort.value) >= 0;
-    case 'lt':
-      return compareStored(value, sort.value) < 0;
-    case 'lte':
-      return compareStored(value, sort.value) <= 0;
   }
 }

@@ -1,0 +1,136 @@
+// The one write pipeline: everything between "write this instance" and the request (managed fields,
+// beforeSave hooks, validation, version handling, the key check), and settling the instance after the
+// request: marked persisted and afterSave run on success, put back as it was on failure. create, upsert,
+// save, batchCreate and transactions all prepare their items here.
+import { ValidationError, type ValidationIssue } from './errors.js';
+import { keyFromItem, runHooks, throwIfAny, validateValues } from './instances.js';
+import type { StoredItem, StoredKey } from './layout.js';
+import { type ModelContext, type ModelInstance, NO_UNKNOWN, STATE } from './registry.js';
+
+type Values = Record<string, unknown>;
+export type WritableInstance = ModelInstance & Values;
+
+/**
+ * `create`: a new item (version 1). `replace`: an unconditional overwrite (upsert: the version is
+ * counted on by the engine). `update`: a loaded instance written back, conditional on the version read.
+ */
+export type WriteKind = 'create' | 'replace' | 'update';
+
+export interface PreparedWrite {
+  readonly ctx: ModelContext;
+  readonly instance: WritableInstance;
+  readonly item: StoredItem;
+  readonly key: StoredKey;
+  /** For a versioned update: the version the stored item must still have. */
+  readonly expectedVersion: number | null;
+  /** The instance's field values before preparing, when the caller can see the instance afterwards. */
+  readonly snapshot: Values | null;
+}
+
+export interface PrepareOptions {
+  /** Keep what is needed to put the instance back if the write fails (the caller holds it). */
+  readonly restorable?: boolean;
+  /** Collect validation issues here (prefixed) and answer null, instead of throwing: batches. */
+  readonly issues?: ValidationIssue[];
+  readonly prefix?: string;
+}
+
+function snapshotOf(ctx: ModelContext, instance: WritableInstance): Values {
+  const out: Values = {};
+  for (const name of ctx.model.fieldNames) out[name] = instance[name];
+  return out;
+}
+
+function putBack(instance: WritableInstance, snapshot: Values | null): void {
+  if (snapshot) Object.assign(instance, snapshot);
+}
+
+export function prepareWrite(
+  ctx: ModelContext,
+  instance: WritableInstance,
+  kind: WriteKind,
+  options: PrepareOptions & { issues: ValidationIssue[] },
+): Promise<PreparedWrite | null>;
+export function prepareWrite(
+  ctx: ModelContext,
+  instance: WritableInstance,
+  kind: WriteKind,
+  options?: PrepareOptions,
+): Promise<PreparedWrite>;
+export async function prepareWrite(
+  ctx: ModelContext,
+  instance: WritableInstance,
+  kind: WriteKind,
+  options: PrepareOptions = {},
+): Promise<PreparedWrite | null> {
+  const { model, layout } = ctx;
+  const snapshot = options.restorable ? snapshotOf(ctx, instance) : null;
+  try {
+    if (model.config.timestamps) {
+      // Both from one clock reading; createdAt only when not set yet (given, or loaded).
+      const now = new Date();
+      instance.createdAt ??= now;
+      instance.updatedAt = now;
+    }
+    let expectedVersion: number | null = null;
+    if (model.config.version) {
+      if (kind === 'create') instance.version = 1;
+      else if (kind === 'update') {
+        expectedVersion = instance.version as number;
+        instance.version = expectedVersion + 1;
+      }
+    }
+    await runHooks(model, 'beforeSave', instance);
+    const issues = options.issues ?? [];
+    const before = issues.length;
+    const values = validateValues(model, instance, instance[STATE].unknown, options.prefix, issues);
+    if (issues.length > before) {
+      putBack(instance, snapshot);
+      if (options.issues) return null;
+      throwIfAny(model, issues);
+    }
+    Object.assign(instance, values);
+    const item = layout.toItem(values, instance);
+    const key = keyFromItem(layout, item);
+    if (kind === 'update') refuseKeyChange(ctx, instance[STATE].key!, key);
+    return { ctx, instance, item, key, expectedVersion, snapshot };
+  } catch (error) {
+    putBack(instance, snapshot);
+    throw error;
+  }
+}
+
+// Private: a loaded instance keeps its key; moving an item is a create and a delete.
+function refuseKeyChange(ctx: ModelContext, original: StoredKey, key: StoredKey): void {
+  if (!Object.entries(original).some(([k, v]) => key[k] !== v)) return;
+  const { model } = ctx;
+  const fields = [...model.table.partition.reads, ...(model.table.sort?.reads ?? [])];
+  throw new ValidationError(model.entity, [
+    {
+      path: fields.join(', '),
+      message: `changes the item's key (${JSON.stringify(original)} -> ${JSON.stringify(key)}); keys cannot change on save: create the new item and delete the old one (in a transaction)`,
+      expected: JSON.stringify(original),
+      received: JSON.stringify(key),
+    },
+  ]);
+}
+
+/** After a successful write: the instance is persisted under its key, then afterSave hooks run. */
+export async function settle(prepared: PreparedWrite): Promise<void> {
+  const state = prepared.instance[STATE];
+  state.persisted = true;
+  state.key = prepared.key;
+  state.unknown = NO_UNKNOWN;
+  await runHooks(prepared.ctx.model, 'afterSave', prepared.instance);
+}
+
+/** After a failed write: the instance is put back as it was before it was prepared. */
+export function restore(prepared: PreparedWrite): void {
+  putBack(prepared.instance, prepared.snapshot);
+}
+
+/** After a successful delete: the instance is no longer persisted. */
+export function markDeleted(instance: ModelInstance): void {
+  instance[STATE].persisted = false;
+  instance[STATE].key = null;
+}
