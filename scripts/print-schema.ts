@@ -1,7 +1,7 @@
 // Writes schema.graphql: the demo schema as SDL, the input of codegen.yml (and of the drift test).
 import { writeFileSync } from 'node:fs';
 import { printSchema } from 'graphql';
-import { createModels } from '../src/demo/models.js';
+import { createModels } from '../examples/demo/models.js';
 import { InMemoryBackend } from '../src/orm/index.js';
 import { buildSchema } from '../src/schema/index.js';
 

@@ -1,66 +1,225 @@
 import { mkdirSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { isAbsolute, resolve } from 'node:path';
+import { extname, isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import dynalite from 'dynalite';
-import { createModels, type DemoModels, seed } from './demo/models.js';
 import {
   type AnyModelClass,
   type Backend,
   DynamoDBBackend,
   InMemoryBackend,
   isOrmError,
+  modelOf,
 } from './orm/index.js';
 import { buildSchema } from './schema/index.js';
 import { createServer } from './server.js';
 
-/** Where `npm start` keeps its data and which engine it talks to; read from the environment by main.ts. */
+/** Which engine and models a served API uses; read from flags and the environment (cli.ts). */
 export interface AppConfig {
   /** @default 4000 */
   readonly port: number;
-  /** @default '127.0.0.1'; '0.0.0.0' to listen on every interface */
+  /** @default '127.0.0.1'; '0.0.0.0' to listen on every interface (containers) */
   readonly host: string;
   /** @default 'tablegraph' */
   readonly tableName: string;
-  /** 'dynalite' (embedded, on disk), 'memory' (embedded, nothing kept), 'endpoint' (DynamoDB Local or another), 'aws'. */
+  /** 'dynalite' (embedded, on disk; needs the dynalite package), 'memory', 'endpoint' (DynamoDB Local or another), 'aws'. */
   readonly engine: 'dynalite' | 'memory' | 'endpoint' | 'aws';
   /** Folder of the embedded dynalite store. @default '.data/dynalite' */
   readonly dataDir: string;
   readonly endpoint?: string;
   readonly region?: string;
-  /** A module exporting `createModels(backend)`; the demo models when absent. */
-  readonly modelsModule?: string;
-  /** Signs cursors; set one secret for every server that must accept the others' cursors. */
+  /** A module exporting `createModels(backend)` (and optionally `seed(models)`). */
+  readonly modelsModule: string;
+  /** Signs cursors, on every engine; set one secret for every server that must accept the others' cursors. */
   readonly cursorSecret?: string;
 }
 
-/** A clear, single-line startup failure (bad configuration, unreachable engine). */
+/** A clear, single-line failure (bad configuration, unreachable engine, bad models module). */
 export class StartupError extends Error {}
 
-export function configFromEnv(env: NodeJS.ProcessEnv, argv: readonly string[]): AppConfig {
-  const port = Number(env.PORT ?? 4000);
+/** The shape of a models module (`--models` / `TABLEGRAPH_MODELS`). */
+export interface ModelsModule {
+  /** Defines the model classes on the backend the command configured, and returns them. */
+  createModels(backend: Backend): readonly AnyModelClass[];
+  /** Optional: loads data into a table that was just created (and into the memory engine). */
+  seed?(models: readonly AnyModelClass[]): Promise<void> | void;
+}
+
+/** Command-line flags; each beats its environment variable. */
+export type ConfigOverrides = Omit<Partial<AppConfig>, 'port'> & {
+  readonly port?: number | string;
+  readonly memory?: boolean;
+};
+
+/** The engine an app or command talks to, from the environment; `overrides` are command-line flags. */
+export function configFromEnv(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = {}): AppConfig {
+  const rawPort = overrides.port ?? env.PORT ?? 4000;
+  const port = Number(rawPort);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new StartupError(`PORT must be a port number, got ${JSON.stringify(env.PORT)}`);
-  const memory = argv.includes('--memory') || env.TABLEGRAPH_MEMORY === '1';
-  const engine = env.DYNAMODB_ENDPOINT
-    ? 'endpoint'
-    : env.TABLEGRAPH_ENGINE === 'aws'
-      ? 'aws'
-      : memory
-        ? 'memory'
-        : 'dynalite';
+    throw new StartupError(`PORT must be a port number, got ${JSON.stringify(rawPort)}`);
+  const endpoint = overrides.endpoint ?? env.DYNAMODB_ENDPOINT;
+  const memory = overrides.memory || env.TABLEGRAPH_MEMORY === '1';
+  const engine =
+    overrides.engine ??
+    (endpoint
+      ? 'endpoint'
+      : env.TABLEGRAPH_ENGINE === 'aws'
+        ? 'aws'
+        : memory
+          ? 'memory'
+          : 'dynalite');
+  const modelsModule = overrides.modelsModule ?? env.TABLEGRAPH_MODELS;
+  if (!modelsModule)
+    throw new StartupError('No models: pass --models <file> (or set TABLEGRAPH_MODELS)');
   return {
     port,
-    host: env.HOST ?? '127.0.0.1',
-    tableName: env.TABLE_NAME ?? 'tablegraph',
+    host: overrides.host ?? env.HOST ?? '127.0.0.1',
+    tableName: overrides.tableName ?? env.TABLE_NAME ?? 'tablegraph',
     engine,
-    dataDir: env.TABLEGRAPH_DATA_DIR ?? '.data/dynalite',
-    endpoint: env.DYNAMODB_ENDPOINT,
-    region: env.AWS_REGION,
-    modelsModule: env.TABLEGRAPH_MODELS,
-    cursorSecret: env.TABLEGRAPH_CURSOR_SECRET,
+    dataDir: overrides.dataDir ?? env.TABLEGRAPH_DATA_DIR ?? '.data/dynalite',
+    endpoint,
+    region: overrides.region ?? env.AWS_REGION,
+    modelsModule,
+    cursorSecret: overrides.cursorSecret ?? env.TABLEGRAPH_CURSOR_SECRET,
   };
+}
+
+/** Imports a models module and runs its `createModels(backend)`. */
+export async function loadModels(
+  file: string,
+  backend: Backend,
+): Promise<{ models: readonly AnyModelClass[]; seed?: ModelsModule['seed'] }> {
+  const path = isAbsolute(file) ? file : resolve(file);
+  let mod: Partial<ModelsModule>;
+  try {
+    mod = (await import(pathToFileURL(path).href)) as Partial<ModelsModule>;
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    const hint =
+      e.code === 'ERR_UNKNOWN_FILE_EXTENSION' && ['.ts', '.mts', '.tsx'].includes(extname(path))
+        ? ': Node cannot import TypeScript here; compile it (tsc) and pass the .js file, or run under tsx'
+        : `: ${(e.message ?? String(e)).split('\n')[0]}`;
+    throw new StartupError(`Cannot load models from ${file}${hint}`);
+  }
+  if (typeof mod.createModels !== 'function')
+    throw new StartupError(
+      `${file} must export createModels(backend), returning an array of model classes`,
+    );
+  const models = mod.createModels(backend) as unknown;
+  if (!Array.isArray(models) || models.length === 0)
+    throw new StartupError(
+      `createModels(backend) in ${file} must return a non-empty array of models`,
+    );
+  for (const m of models as AnyModelClass[]) {
+    try {
+      modelOf(m);
+    } catch (error) {
+      throw new StartupError(
+        `createModels(backend) in ${file} returned a non-model: ${(error as Error).message}`,
+      );
+    }
+  }
+  return {
+    models: models as AnyModelClass[],
+    seed: typeof mod.seed === 'function' ? mod.seed : undefined,
+  };
+}
+
+/** A backend on the configured engine, and what closes it (the embedded dynalite, the client). */
+export interface OpenEngine {
+  readonly backend: Backend;
+  /** Shown to the user: "embedded dynalite (data in .data/dynalite)", "DynamoDB at http://...". */
+  readonly description: string;
+  close(): Promise<void>;
+}
+
+async function importDynalite() {
+  try {
+    return (await import('dynalite')).default;
+  } catch {
+    throw new StartupError(
+      'The embedded engine needs the dynalite package (npm install --save-dev dynalite); or set DYNAMODB_ENDPOINT, TABLEGRAPH_ENGINE=aws, or use --memory',
+    );
+  }
+}
+
+/** Opens the configured engine: starts embedded dynalite when asked; passes the cursor secret to every backend. */
+export async function openEngine(config: AppConfig): Promise<OpenEngine> {
+  if (config.engine === 'memory')
+    return {
+      backend: new InMemoryBackend({ cursorSecret: config.cursorSecret }),
+      description: 'in-memory (nothing is kept)',
+      close: async () => {},
+    };
+  const closers: (() => Promise<void> | void)[] = [];
+  let endpoint = config.endpoint;
+  let description: string;
+  if (config.engine === 'dynalite') {
+    const dynalite = await importDynalite();
+    mkdirSync(config.dataDir, { recursive: true });
+    const store = dynalite({
+      path: config.dataDir,
+      createTableMs: 0,
+      deleteTableMs: 0,
+      updateTableMs: 0,
+    });
+    await new Promise<void>((ok, fail) => {
+      store.once('error', fail);
+      store.listen(0, '127.0.0.1', () => ok());
+    });
+    closers.push(() => new Promise<void>((ok) => store.close(() => ok())));
+    endpoint = `http://127.0.0.1:${(store.address() as AddressInfo).port}`;
+    description = `embedded dynalite (data in ${config.dataDir})`;
+  } else
+    description =
+      config.engine === 'aws'
+        ? `AWS DynamoDB (${config.region ?? 'default region'})`
+        : `DynamoDB at ${endpoint}`;
+  const backend = new DynamoDBBackend({
+    tableName: config.tableName,
+    endpoint: config.engine === 'aws' ? undefined : endpoint,
+    region: config.region,
+    cursorSecret: config.cursorSecret,
+  });
+  closers.unshift(() => backend.close());
+  return {
+    backend,
+    description,
+    close: async () => {
+      for (const close of closers) await close();
+    },
+  };
+}
+
+/**
+ * Makes sure the table exists with every GSI the models declare. Returns true when it was created.
+ * `create: false` (real AWS for `serve`) refuses a missing table instead of creating it.
+ */
+export async function ensureTable(
+  engine: OpenEngine,
+  models: readonly AnyModelClass[],
+  options: { create: boolean; tableName: string },
+): Promise<boolean> {
+  const { backend } = engine;
+  if (!(backend instanceof DynamoDBBackend)) return true;
+  let status: string | null;
+  try {
+    status = await backend.tableStatus();
+  } catch (error) {
+    throw new StartupError(`Cannot reach ${engine.description}: ${(error as Error).message}`);
+  }
+  if (status !== null) return false;
+  if (!options.create)
+    throw new StartupError(
+      `Table ${options.tableName} does not exist in ${engine.description}; create it (npx tablegraph create-table --models <file>) or set TABLE_NAME`,
+    );
+  await backend.createTable(models);
+  return true;
+}
+
+/** The GSIs the models declare, by name. */
+export function indexNames(models: readonly AnyModelClass[]): string[] {
+  return [...new Set(models.flatMap((m) => [...modelOf(m).indexes.keys()]))].sort();
 }
 
 export interface RunningApp {
@@ -71,100 +230,26 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
-async function loadModels(
-  config: AppConfig,
-  backend: Backend,
-): Promise<{ models: readonly AnyModelClass[]; demo: boolean }> {
-  if (!config.modelsModule) return { models: createModels(backend), demo: true };
-  const path = isAbsolute(config.modelsModule) ? config.modelsModule : resolve(config.modelsModule);
-  let mod: { createModels?: unknown };
-  try {
-    mod = (await import(pathToFileURL(path).href)) as { createModels?: unknown };
-  } catch (error) {
-    throw new StartupError(
-      `Cannot load TABLEGRAPH_MODELS=${config.modelsModule}: ${(error as Error).message}`,
-    );
-  }
-  if (typeof mod.createModels !== 'function')
-    throw new StartupError(
-      `TABLEGRAPH_MODELS=${config.modelsModule} must export createModels(backend) returning an array of models`,
-    );
-  const models = (mod.createModels as (b: Backend) => unknown)(backend);
-  if (!Array.isArray(models) || models.length === 0)
-    throw new StartupError(
-      `createModels(backend) in ${config.modelsModule} must return a non-empty array of models`,
-    );
-  return { models: models as AnyModelClass[], demo: false };
-}
-
-/** Starts the engine, makes sure the table exists, loads the demo data once, and serves GraphiQL. */
+/** Opens the engine, makes sure the table exists, seeds a new table, and serves API and GraphiQL. */
 export async function startApp(config: AppConfig): Promise<RunningApp> {
   const closers: (() => Promise<void> | void)[] = [];
   const closeAll = async () => {
     for (const close of closers.reverse()) await close();
   };
   try {
-    let backend: Backend;
-    let engine: string;
-    if (config.engine === 'memory') {
-      backend = new InMemoryBackend({ cursorSecret: config.cursorSecret });
-      engine = 'in-memory (nothing is kept)';
-    } else {
-      let endpoint = config.endpoint;
-      if (config.engine === 'dynalite') {
-        mkdirSync(config.dataDir, { recursive: true });
-        const store = dynalite({
-          path: config.dataDir,
-          createTableMs: 0,
-          deleteTableMs: 0,
-          updateTableMs: 0,
-        });
-        await new Promise<void>((ok, fail) => {
-          store.once('error', fail);
-          store.listen(0, '127.0.0.1', () => ok());
-        });
-        closers.push(() => new Promise<void>((ok) => store.close(() => ok())));
-        endpoint = `http://127.0.0.1:${(store.address() as AddressInfo).port}`;
-        engine = `embedded dynalite (data in ${config.dataDir})`;
-      } else
-        engine =
-          config.engine === 'aws'
-            ? `AWS DynamoDB (${config.region ?? 'default region'})`
-            : `DynamoDB at ${endpoint}`;
-      const dynamo = new DynamoDBBackend({
-        tableName: config.tableName,
-        endpoint,
-        region: config.region,
-      });
-      closers.push(() => dynamo.close());
-      backend = dynamo;
-    }
-    const { models, demo } = await loadModels(config, backend);
-    let seeded = false;
-    if (backend instanceof DynamoDBBackend) {
-      let status: string | null;
-      try {
-        status = await backend.tableStatus();
-      } catch (error) {
-        throw new StartupError(`Cannot reach ${engine}: ${(error as Error).message}`);
-      }
-      if (status === null && config.engine === 'aws')
-        throw new StartupError(
-          `Table ${config.tableName} does not exist in ${engine}; create it (backend.createTable(models)) or set TABLE_NAME`,
-        );
-      if (status === null) await backend.createTable(models);
-    }
-    if (demo) {
-      const [User] = models as DemoModels;
-      if (!(await User.where().exists())) {
-        await seed(models as DemoModels);
-        seeded = true;
-      }
-    }
-    const yoga = createServer({
-      schema: buildSchema({ models }),
-      defaultQuery: demo ? DEMO_QUERY : undefined,
+    const engine = await openEngine(config);
+    closers.push(() => engine.close());
+    const { models, seed } = await loadModels(config.modelsModule, engine.backend);
+    const created = await ensureTable(engine, models, {
+      create: config.engine !== 'aws',
+      tableName: config.tableName,
     });
+    let seeded = false;
+    if (created && seed) {
+      await seed(models);
+      seeded = true;
+    }
+    const yoga = createServer({ schema: buildSchema({ models }) });
     const http = createHttpServer(yoga);
     await new Promise<void>((ok, fail) => {
       http.once('error', (e) =>
@@ -181,7 +266,13 @@ export async function startApp(config: AppConfig): Promise<RunningApp> {
     const shown = ['0.0.0.0', '127.0.0.1', '::', '::1'].includes(config.host)
       ? 'localhost'
       : config.host;
-    return { url: `http://${shown}:${port}/graphql`, engine, seeded, http, close: closeAll };
+    return {
+      url: `http://${shown}:${port}/graphql`,
+      engine: engine.description,
+      seeded,
+      http,
+      close: closeAll,
+    };
   } catch (error) {
     await closeAll();
     if (error instanceof StartupError) throw error;
@@ -189,15 +280,3 @@ export async function startApp(config: AppConfig): Promise<RunningApp> {
     throw error;
   }
 }
-
-export const DEMO_QUERY = `# tablegraph demo: users, their todo items and orders, in one DynamoDB table.
-query Demo {
-  user(id: "alice") {
-    name
-    email
-    todos(first: 5) { edges { node { todoId title completed } } }
-    orders(first: 5) { edges { node { orderId total status product { name } } } }
-  }
-  usersByTenantIndex(tenantId: "acme") { edges { node { id name } } }
-}
-`;

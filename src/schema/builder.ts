@@ -1,6 +1,7 @@
 import SchemaBuilder from '@pothos/core';
 import RelayPlugin from '@pothos/plugin-relay';
 import type { TablegraphContext } from './context.js';
+import { encodeGlobalID } from './node.js';
 import { DateScalar, DateTimeScalar, JSONScalar } from './scalars.js';
 
 /** The builder's type bag: context and scalars shared by every generated type. */
@@ -15,20 +16,23 @@ export interface TablegraphTypes {
 }
 
 /**
- * A Pothos builder set up for tablegraph: the Relay plugin (with the Node ID field named `nodeId`,
- * so a model's own `id` field keeps its name) and the DateTime, Date and JSON scalars.
+ * A Pothos builder set up for tablegraph: the Relay plugin (the Node interface's field is `id`,
+ * the global ID normalized client caches key by) and the DateTime, Date and JSON scalars.
  * Add your own types to it, then call `addModelTypes(builder, options)` and `builder.toSchema()`.
+ * `node(id:)` and `nodes(ids:)` are added by `addModelTypes` and resolve the models' types.
  */
 export function createBuilder() {
   const builder = new SchemaBuilder<TablegraphTypes>({
     plugins: [RelayPlugin],
     defaultFieldNullability: false,
     relay: {
-      idFieldName: 'nodeId',
       cursorType: 'String',
       clientMutationId: 'omit',
+      nodeQueryOptions: false,
+      nodesQueryOptions: false,
+      encodeGlobalID,
       idFieldOptions: {
-        description: 'A global ID for `node(id:)`; the model keeps its own key fields.',
+        description: 'The global ID (Relay Node): refetch with `node(id:)`; caches key by it.',
       },
     },
   });

@@ -27,8 +27,8 @@ export interface PageLimits {
 export interface ConnectionResult {
   edges: { cursor: string; node: ModelBase }[];
   pageInfo: {
-    hasNextPage: boolean;
-    hasPreviousPage: boolean;
+    readonly hasNextPage: boolean | Promise<boolean>;
+    readonly hasPreviousPage: boolean | Promise<boolean>;
     startCursor: string | null;
     endCursor: string | null;
   };
@@ -76,18 +76,38 @@ export async function resolveConnection<M extends AnyModelClass>(
       '`last`/`before` read the sort key backwards, which needs a connection whose partition is fixed',
     );
   const totalCount = () => base.limit(limits.maxTotalCount).count();
-  if (size === 0)
+  const from = backward ? args.before : args.after;
+  const reading = (backward ? base.reverse() : base).cursor(from ?? null, {
+    eitherDirection: true,
+  });
+  if (size === 0) {
+    // The Relay algorithm: with `first: 0`, hasNextPage says whether any edge follows. That costs
+    // one read, made only when the client selects it (totalCount alone reads nothing more).
+    let probe: Promise<boolean> | undefined;
+    const more = () => {
+      probe ??= reading
+        .limit(1)
+        .paginate()
+        .then((p) => p.items.length > 0 || p.cursor !== null);
+      return probe;
+    };
     return {
       edges: [],
-      pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null },
+      pageInfo: {
+        get hasNextPage() {
+          return backward ? Promise.resolve(args.before != null) : more();
+        },
+        get hasPreviousPage() {
+          return backward ? more() : Promise.resolve(args.after != null);
+        },
+        startCursor: null,
+        endCursor: null,
+      },
       totalCount,
     };
+  }
 
-  const from = backward ? args.before : args.after;
-  const page = await (backward ? base.reverse() : base)
-    .limit(size)
-    .cursor(from ?? null, { eitherDirection: true })
-    .paginate();
+  const page = await reading.limit(size).paginate();
   const edges = page.items.map((node, i) => ({
     cursor: page.cursorAt(i),
     node: node as ModelBase,

@@ -3,6 +3,7 @@ import type { TablegraphBuilder } from './builder.js';
 import type { PageLimits } from './connections.js';
 import { declareModel, type GeneratedModel } from './model-types.js';
 import { addMutations } from './mutations.js';
+import { addNodeFields } from './node.js';
 import { addObjectType, addWhereInput } from './object-types.js';
 import { addQueryFields } from './query-fields.js';
 import { FilterInputs } from './where.js';
@@ -17,7 +18,8 @@ export interface ModelSchemaOptions extends Partial<PageLimits> {
 /**
  * Adds every model's types to a builder whose Query (and Mutation) types the caller defines: an
  * object type per model, a lookup by key, a list connection, a connection per GSI, per table
- * partition and per hasMany relation, create/update/delete mutations — all from model metadata.
+ * partition and per hasMany relation, create/update/delete mutations, `node` and `nodes` — all
+ * from model metadata.
  */
 export function addModelTypes(builder: TablegraphBuilder, options: ModelSchemaOptions): void {
   const limits: PageLimits = {
@@ -38,4 +40,5 @@ export function addModelTypes(builder: TablegraphBuilder, options: ModelSchemaOp
     addQueryFields(builder, g, limits);
     if (options.mutations !== false) addMutations(builder, g);
   }
+  addNodeFields(builder, generated);
 }

@@ -4,7 +4,11 @@ import { addModelTypes, type ModelSchemaOptions } from './from-model.js';
 
 export type SchemaOptions = ModelSchemaOptions;
 
-/** A GraphQL schema for the models: `createServer({ schema: buildSchema({ models: [User, Order] }) })`. */
+/**
+ * A GraphQL schema for the models, ready for any GraphQL server as it is:
+ * `createYoga({ schema: buildSchema({ models: [User, Order] }) })`. Each request (each context
+ * object) gets its own item loader, so key lookups batch with no plugin.
+ */
 export function buildSchema(options: SchemaOptions): GraphQLSchema {
   const builder = createBuilder();
   builder.queryType({});
@@ -15,7 +19,11 @@ export function buildSchema(options: SchemaOptions): GraphQLSchema {
 
 export type { TablegraphTypes } from './builder.js';
 export type { PageLimits } from './connections.js';
-export { createContext, type TablegraphContext, useTablegraph } from './context.js';
+export { createContext, loaderFor, type TablegraphContext, useTablegraph } from './context.js';
 export { toGraphQLError } from './errors.js';
+export { exampleQuery } from './example-query.js';
 export { ItemLoader } from './loaders.js';
+export { ROW_ID } from './names.js';
+export { decodeGlobalID, encodeGlobalID } from './node.js';
+export type { ModelSchemaOptions };
 export { addModelTypes, createBuilder, type TablegraphBuilder };

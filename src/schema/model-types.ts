@@ -8,11 +8,13 @@ import {
   type Query,
 } from '../orm/index.js';
 import type { TablegraphBuilder } from './builder.js';
-import { type ModelNames, namesOf, upperFirst } from './names.js';
+import { type DynamicFields, dynamic, fieldMap } from './dynamic.js';
+import { type FieldNaming, fieldNaming, type ModelNames, namesOf, upperFirst } from './names.js';
 import { scalarOf } from './where.js';
 
 /** A key field as a GraphQL argument: required when the key cannot be computed without it. */
 export interface KeyField {
+  /** The model's field name. */
   readonly name: string;
   readonly required: boolean;
 }
@@ -22,6 +24,8 @@ export interface GeneratedModel {
   readonly cls: AnyModelClass;
   readonly model: CompiledModel;
   readonly names: ModelNames;
+  /** Field names in GraphQL (`id` is `rowId`) and back. */
+  readonly naming: FieldNaming;
   readonly ref: ReturnType<TablegraphBuilder['objectRef']>;
   /** GraphQL enum type name per enum field. */
   readonly enums: ReadonlyMap<string, string>;
@@ -44,55 +48,61 @@ export function keyFields(model: CompiledModel, plans: readonly (KeyPlan | null)
     .map((f) => ({ name: f, required: requires.has(f) }));
 }
 
-/** Drops arguments the client did not send (GraphQL gives `undefined`), keeping explicit nulls. */
-export function given(args: Values | null | undefined): Values {
+/**
+ * Arguments or input as the model reads them: drops what the client did not send (GraphQL gives
+ * `undefined`), keeps explicit nulls, and renames GraphQL names to field names (`rowId` → `id`).
+ */
+export function given(g: GeneratedModel, args: Values | null | undefined): Values {
   const out: Values = {};
-  for (const [k, v] of Object.entries(args ?? {})) if (v !== undefined) out[k] = v;
+  for (const [k, v] of Object.entries(args ?? {}))
+    if (v !== undefined) out[g.naming.toModel(k)] = v;
   return out;
 }
 
-/** Narrows a query by a GraphQL `where` input (the ORM takes the same shape). */
+/** A GraphQL `where` input as the ORM's condition (the same shape, with field names). */
+function whereOf(g: GeneratedModel, where: Values): Values {
+  const out: Values = {};
+  for (const [k, v] of Object.entries(where)) {
+    if (v === undefined) continue;
+    if (k === 'AND' || k === 'OR')
+      out[k] = Array.isArray(v) ? v.map((w: Values) => whereOf(g, w)) : v;
+    else if (k === 'NOT') out[k] = v === null ? v : whereOf(g, v as Values);
+    else out[g.naming.toModel(k)] = v;
+  }
+  return out;
+}
+
+/** Narrows a query by a GraphQL `where` input. */
 export function withWhere<M extends AnyModelClass>(
+  g: GeneratedModel,
   query: Query<M>,
   where: Values | null | undefined,
 ): Query<M> {
-  return where ? query.and(where as never) : query;
+  return where ? query.and(whereOf(g, where) as Parameters<Query<M>['and']>[0]) : query;
 }
 
-type ArgBuilder = { arg: (options: { type: never; required: boolean }) => unknown };
-
-/** GraphQL arguments for key fields, typed like the fields. */
+/** GraphQL arguments for key fields (under their GraphQL names), typed like the fields. */
 export function keyArgs(
-  t: ArgBuilder,
+  t: DynamicFields,
   g: GeneratedModel,
   fields: readonly KeyField[],
 ): Record<string, unknown> {
   return Object.fromEntries(
     fields.map((k) => [
-      k.name,
+      g.naming.toGraphQL(k.name),
       t.arg({
-        type: scalarOf(g.model.fields.get(k.name)!, g.enums.get(k.name) ?? null) as never,
+        type: scalarOf(g.model.fields.get(k.name)!, g.enums.get(k.name) ?? null),
         required: k.required,
       }),
     ]),
   );
 }
 
-function totalCountField(t: { int: (options: object) => unknown }) {
-  return {
-    totalCount: t.int({
-      description:
-        'How many items match, counted up to the server cap (at the cap it means "at least"). Costs reads: ask only when needed.',
-      resolve: (connection: unknown) =>
-        (connection as { totalCount: () => Promise<number> }).totalCount(),
-    }),
-  };
-}
-
 /** Declares a model's refs (object, where input, connection, enums) before any type is implemented, so relations can point at any model. */
 export function declareModel(builder: TablegraphBuilder, cls: AnyModelClass): GeneratedModel {
   const model = modelOf(cls);
   const names = namesOf(model);
+  const naming = fieldNaming(model);
   const enums = new Map<string, string>();
   for (const [name, def] of model.fields) {
     const values =
@@ -102,7 +112,7 @@ export function declareModel(builder: TablegraphBuilder, cls: AnyModelClass): Ge
           ? def.of.values
           : undefined;
     if (!values || !visible(def)) continue;
-    const enumName = `${names.type}${upperFirst(name)}`;
+    const enumName = `${names.type}${upperFirst(naming.toGraphQL(name))}`;
     builder.enumType(enumName, { values: values as readonly string[] });
     enums.set(name, enumName);
   }
@@ -111,6 +121,7 @@ export function declareModel(builder: TablegraphBuilder, cls: AnyModelClass): Ge
     cls,
     model,
     names,
+    naming,
     ref,
     enums,
     where: builder.inputRef(`${names.type}Where`),
@@ -118,7 +129,16 @@ export function declareModel(builder: TablegraphBuilder, cls: AnyModelClass): Ge
       {
         type: ref,
         name: `${names.type}Connection`,
-        fields: (t) => totalCountField(t as never) as never,
+        fields: (t) =>
+          fieldMap({
+            totalCount: dynamic(t).field({
+              type: 'Int',
+              description:
+                'How many items match, counted up to the server cap (at the cap it means "at least"). Costs reads: ask only when needed.',
+              resolve: (connection: { totalCount: () => Promise<number> }) =>
+                connection.totalCount(),
+            }),
+          }),
       },
       { name: `${names.type}Edge` },
     ),

@@ -1,7 +1,9 @@
+import type { GraphQLResolveInfo } from 'graphql';
 import { Query } from '../orm/index.js';
 import type { TablegraphBuilder } from './builder.js';
 import { type ConnectionArgs, type PageLimits, resolveConnection } from './connections.js';
-import type { TablegraphContext } from './context.js';
+import { loaderFor } from './context.js';
+import { dynamic, fieldMap } from './dynamic.js';
 import { guard } from './errors.js';
 import {
   type GeneratedModel,
@@ -23,75 +25,79 @@ export function addQueryFields(
   g: GeneratedModel,
   limits: PageLimits,
 ): void {
-  const { cls, model, names, ref } = g;
+  const { cls, model, names, ref, naming } = g;
   builder.queryFields((t) => {
+    const f = dynamic(t);
     const partitionConnection = (
       pk: readonly KeyField[],
       description: string,
       index: string | null,
     ) =>
-      t.connection(
+      f.connection(
         {
           type: ref,
           description,
           args: {
             ...keyArgs(
-              t as never,
+              f,
               g,
               pk.map((k) => ({ ...k, required: true })),
             ),
-            where: t.arg({ type: g.where, required: false }),
+            where: f.arg({ type: g.where, required: false }),
           },
           resolve: guard(
             (_root: unknown, args: ConnectionArgs & Values & { where?: Values | null }) => {
-              const fixed = Object.fromEntries(pk.map((k) => [k.name, args[k.name]]));
+              const fixed = Object.fromEntries(
+                pk.map((k) => [k.name, args[naming.toGraphQL(k.name)]]),
+              );
               return resolveConnection(
-                withWhere(Query.of(cls, fixed).usingIndex(index), args.where),
+                withWhere(g, Query.of(cls, fixed).usingIndex(index), args.where),
                 args,
                 limits,
               );
             },
           ),
-        } as never,
-        g.connection as never,
+        },
+        g.connection,
       );
 
     const fields: Record<string, unknown> = {
-      [names.single]: t.field({
+      [names.single]: f.field({
         type: ref,
         nullable: true,
         description: `One ${names.type} by its key, or null.`,
-        args: keyArgs(t as never, g, g.tableKey) as never,
-        resolve: guard((_root: unknown, args: Values, ctx: TablegraphContext) =>
-          ctx.tablegraph.loader.load(cls, given(args)),
-        ) as never,
+        args: keyArgs(f, g, g.tableKey),
+        resolve: guard((_root: unknown, args: Values, ctx: unknown, info: GraphQLResolveInfo) =>
+          loaderFor(ctx, info).load(cls, given(g, args)),
+        ),
       }),
-      [names.plural]: t.connection(
+      [names.plural]: f.connection(
         {
           type: ref,
           description: `Every ${names.type} matching \`where\` (a keyed Query when it fixes a partition key, else a Scan).`,
-          args: { where: t.arg({ type: g.where, required: false }) },
+          args: { where: f.arg({ type: g.where, required: false }) },
           resolve: guard((_root: unknown, args: ConnectionArgs & { where?: Values | null }) =>
-            resolveConnection(withWhere(Query.of(cls), args.where), args, limits),
+            resolveConnection(withWhere(g, Query.of(cls), args.where), args, limits),
           ),
-        } as never,
-        g.connection as never,
+        },
+        g.connection,
       ),
     };
     const partition = keyFields(model, [model.table.partition]);
     if (partition.length > 0 && partition.length < g.tableKey.length)
-      fields[`${names.plural}By${partition.map((k) => upperFirst(k.name)).join('And')}`] =
-        partitionConnection(
-          partition,
-          `${names.plural} in one partition of the table, in sort-key order.`,
-          null,
-        );
+      fields[
+        `${names.plural}By${partition.map((k) => upperFirst(naming.toGraphQL(k.name))).join('And')}`
+      ] = partitionConnection(
+        partition,
+        `${names.plural} in one partition of the table, in sort-key order.`,
+        null,
+      );
     for (const [index, plan] of model.indexes)
       fields[`${names.plural}By${indexSuffix(index)}`] = partitionConnection(
         keyFields(model, [plan.partition]),
         `${names.plural} in one partition of the ${index} index, in its sort-key order.`,
         index,
       );
-    return fields as never;
+    return fieldMap(fields);
   });
 }

@@ -1,5 +1,6 @@
-import type { AnyField } from '../orm/index.js';
+import { type AnyField, OPERATOR_TABLE, type Operand, operatorsFor } from '../orm/index.js';
 import type { TablegraphBuilder } from './builder.js';
+import { dynamic, type FieldType, fieldMap } from './dynamic.js';
 import { upperFirst } from './names.js';
 
 type InputRef = ReturnType<TablegraphBuilder['inputRef']>;
@@ -32,84 +33,56 @@ export function scalarOf(def: AnyField, enumName: string | null): string {
   }
 }
 
-const ORDERED = ['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'between', 'in', 'exists'] as const;
-
 /**
- * Filter input types, one per scalar (and per enum), created once per builder: `StringFilter`,
- * `IntFilter`, ... with the ORM's operators.
+ * Filter input types, one per field kind and scalar (`StringFilter`, `IntFilter`, `StatusFilter`,
+ * `StringListFilter`, ...), created once per builder. Their fields are the operators the ORM's
+ * operator table gives the kind, so the GraphQL filters and the ORM's conditions cannot disagree.
  */
 export class FilterInputs {
   private readonly refs = new Map<string, InputRef>();
   constructor(private readonly builder: TablegraphBuilder) {}
 
-  /** The filter input for a field, or null for kinds that only support `exists` through JSONFilter. */
+  /** The filter input for a field. */
   forField(def: AnyField, enumName: string | null): InputRef {
     const scalar = scalarOf(def, enumName);
-    if (def.kind === 'list' || def.kind === 'stringSet' || def.kind === 'numberSet')
-      return this.collection(scalar);
-    if (def.kind === 'json') return this.make('JSONFilter', 'JSON', ['exists']);
-    if (def.kind === 'boolean')
-      return this.make('BooleanFilter', 'Boolean', ['eq', 'ne', 'exists']);
-    if (def.kind === 'enum')
-      return this.make(`${enumName}Filter`, scalar, ['eq', 'ne', 'in', 'exists']);
-    const text =
-      scalar === 'String' || scalar === 'ID' || scalar === 'Date' || scalar === 'DateTime';
-    return this.make(
-      `${scalar}Filter`,
-      scalar,
-      text
-        ? [...ORDERED, 'beginsWith', ...(scalar === 'String' ? ['contains'] : [])]
-        : [...ORDERED],
-    );
-  }
-
-  private collection(scalar: string): InputRef {
-    return this.make(`${upperFirst(scalar)}ListFilter`, scalar, ['contains', 'exists']);
-  }
-
-  private make(name: string, scalar: string, operators: readonly string[]): InputRef {
+    const collection = def.kind === 'list' || def.kind === 'stringSet' || def.kind === 'numberSet';
+    const name = collection ? `${upperFirst(scalar)}ListFilter` : `${scalar}Filter`;
     const existing = this.refs.get(name);
     if (existing) return existing;
     const ref = this.builder.inputRef(name);
+    const element = collection ? scalar : 'String';
     ref.implement({
-      description: `Conditions on one ${scalar} field; all given operators must hold.`,
-      fields: (t) =>
-        Object.fromEntries(
-          operators.map((op) => {
-            switch (op) {
-              case 'exists':
-                return [
-                  op,
-                  t.boolean({ description: 'true: the field has a value; false: it is null.' }),
-                ];
-              case 'between':
-                return [
-                  op,
-                  t.field({ type: [scalar] as never, description: '[low, high], both included.' }),
-                ];
-              case 'in':
-                return [
-                  op,
-                  t.field({
-                    type: [scalar] as never,
-                    description: 'One of these values (at most 100).',
-                  }),
-                ];
-              case 'beginsWith':
-              case 'contains':
-                return [
-                  op,
-                  t.field({
-                    type: (op === 'contains' && scalar !== 'ID' ? scalar : 'String') as never,
-                  }),
-                ];
-              default:
-                return [op, t.field({ type: scalar as never })];
-            }
-          }),
-        ) as never,
+      description: `Conditions on one ${collection ? `list of ${scalar}` : scalar} field; all given operators must hold.`,
+      fields: (t) => {
+        const f = dynamic(t);
+        return fieldMap(
+          Object.fromEntries(
+            operatorsFor(def.kind).map((op) => {
+              const { operand, description } = OPERATOR_TABLE[op];
+              return [op, f.field({ type: operandType(operand, scalar, element), description })];
+            }),
+          ),
+        );
+      },
     });
     this.refs.set(name, ref);
     return ref;
+  }
+}
+
+// Private: the GraphQL type of an operator's operand (see the ORM's Operand).
+function operandType(operand: Operand, scalar: string, element: string): FieldType {
+  switch (operand) {
+    case 'value':
+      return scalar;
+    case 'pair':
+    case 'values':
+      return [scalar];
+    case 'text':
+      return 'String';
+    case 'element':
+      return element;
+    case 'flag':
+      return 'Boolean';
   }
 }

@@ -42,7 +42,7 @@ describe('GraphiQL in a real browser', () => {
         await page.keyboard.press('Control+A');
         await page.keyboard.press('Delete');
         await page.keyboard.insertText(
-          '{ usersByTenantIndex(tenantId: "acme") { edges { node { id name } } } }',
+          '{ usersByTenantIndex(tenantId: "acme") { edges { node { rowId name } } } }',
         );
         await page.keyboard.press('Control+Enter');
         const result = page.locator('.graphiql-response, section.result-window').first();
@@ -52,7 +52,7 @@ describe('GraphiQL in a real browser', () => {
           })
           .toContain('"name": "Bob"');
         const text = ((await result.textContent()) ?? '').replace(/\s+/g, ' ');
-        expect(text).toContain('"id": "alice"');
+        expect(text).toContain('"rowId": "alice"');
         mkdirSync(shots, { recursive: true });
         await page.screenshot({ path: join(shots, 'graphiql.png') });
       } finally {

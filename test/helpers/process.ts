@@ -10,9 +10,9 @@ export interface Started {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Runs `npm start`'s entry (src/main.ts under tsx) and waits for the line naming its URL. */
+/** Runs `npm start`'s entry (scripts/start.ts under tsx) and waits for the line naming its URL. */
 export async function startMain(env: Record<string, string>, timeoutMs = 60_000): Promise<Started> {
-  const child = spawn(join(root, 'node_modules', '.bin', 'tsx'), ['src/main.ts'], {
+  const child = spawn(join(root, 'node_modules', '.bin', 'tsx'), ['scripts/start.ts'], {
     cwd: root,
     env: { ...process.env, PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -52,7 +52,7 @@ export async function startMain(env: Record<string, string>, timeoutMs = 60_000)
   };
 }
 
-/** Runs src/main.ts to its exit (for configurations that must fail) and returns code and output. */
+/** Runs scripts/start.ts to its exit (for configurations that must fail) and returns code and output. */
 export function runMain(
   env: Record<string, string>,
 ): Promise<{ code: number | null; output: string }> {

@@ -56,7 +56,7 @@ describe('request batching, counted on dynalite', () => {
     await m.Product.create({ sku: 'p1', price: 1, stock: 1 });
     requests.reset();
     const r = await gql(
-      '{ a: user(id: "u1") { name } b: user(id: "u2") { name } p: product(sku: "p1") { sku } again: user(id: "u1") { email } }',
+      '{ a: user(rowId: "u1") { name } b: user(rowId: "u2") { name } p: product(sku: "p1") { sku } again: user(rowId: "u1") { email } }',
     );
     expect(r.data).toEqual({
       a: { name: 'User 1' },
@@ -69,16 +69,16 @@ describe('request batching, counted on dynalite', () => {
 
   it("a user's orders inside a list of users cost one keyed Query per user, never a Scan", async () => {
     const r = await gql(
-      '{ users(first: 10) { edges { node { id orders(first: 5) { edges { node { orderId } } } } } } }',
+      '{ users(first: 10) { edges { node { rowId orders(first: 5) { edges { node { orderId } } } } } } }',
     );
     expect(r.errors).toBeUndefined();
     const users = (
       r.data!.users as {
-        edges: { node: { id: string; orders: { edges: { node: { orderId: string } }[] } } }[];
+        edges: { node: { rowId: string; orders: { edges: { node: { orderId: string } }[] } } }[];
       }
     ).edges;
     expect(
-      users.every((u) => u.node.orders.edges[0]?.node.orderId === `o${u.node.id.slice(1)}`),
+      users.every((u) => u.node.orders.edges[0]?.node.orderId === `o${u.node.rowId.slice(1)}`),
     ).toBe(true);
     expect(requests.counts).toEqual({ ScanCommand: 1, QueryCommand: 10 });
   });
@@ -107,9 +107,9 @@ describe('request batching, counted on dynalite', () => {
   });
 
   it('never shares a loader between requests', async () => {
-    await gql('{ user(id: "u1") { name } }');
+    await gql('{ user(rowId: "u1") { name } }');
     await m.User.get({ id: 'u1' }).then((u) => Object.assign(u!, { name: 'Renamed' }).save());
-    const r = await gql('{ user(id: "u1") { name } }');
+    const r = await gql('{ user(rowId: "u1") { name } }');
     expect(r.data).toEqual({ user: { name: 'Renamed' } });
   });
 });

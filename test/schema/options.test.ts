@@ -41,22 +41,22 @@ describe('schema options from the model', () => {
 
   it('runs create then update in one request, and later reads see the update', async () => {
     const r = await run(
-      'mutation { a: createPerson(input: { id: "p1", name: "Ann" }) { name } b: updatePerson(id: "p1", input: { name: "Anna" }) { name } }',
+      'mutation { a: createPerson(input: { rowId: "p1", name: "Ann" }) { name } b: updatePerson(rowId: "p1", input: { name: "Anna" }) { name } }',
     );
     expect(r).toEqual({ data: { a: { name: 'Ann' }, b: { name: 'Anna' } } });
-    const q = await run('{ person(id: "p1") { name } nodes(ids: []) { __typename } }');
+    const q = await run('{ person(rowId: "p1") { name } nodes(ids: []) { __typename } }');
     expect(q).toEqual({ data: { person: { name: 'Anna' }, nodes: [] } });
     expect((await Person.get({ id: 'p1' }))?.passwordHash).toBe('x');
   });
 
   it('resolves several global IDs with nodes(ids:)', async () => {
     await Person.upsert({ id: 'p2', name: 'Bo' });
-    const ids = (await run('{ a: person(id: "p1") { nodeId } b: person(id: "p2") { nodeId } }'))
-      .data as { a: { nodeId: string }; b: { nodeId: string } };
+    const ids = (await run('{ a: person(rowId: "p1") { id } b: person(rowId: "p2") { id } }'))
+      .data as { a: { id: string }; b: { id: string } };
     const r = await run(
-      `{ nodes(ids: ["${ids.b.nodeId}", "${ids.a.nodeId}"]) { ... on Person { id } } }`,
+      `{ nodes(ids: ["${ids.b.id}", "${ids.a.id}"]) { ... on Person { rowId } } }`,
     );
-    expect(r).toEqual({ data: { nodes: [{ id: 'p2' }, { id: 'p1' }] } });
+    expect(r).toEqual({ data: { nodes: [{ rowId: 'p2' }, { rowId: 'p1' }] } });
   });
 
   it('refuses connections that would scan the table when allowScans is false', async () => {
@@ -65,7 +65,7 @@ describe('schema options from the model', () => {
     const res = await yoga.fetch('http://yoga/graphql', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: '{ people { edges { node { id } } } }' }),
+      body: JSON.stringify({ query: '{ people { edges { node { rowId } } } }' }),
     });
     const body = (await res.json()) as {
       errors?: { message: string; extensions?: { code?: string } }[];

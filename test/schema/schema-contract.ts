@@ -62,11 +62,11 @@ export function schemaContract(name: string, setup: () => Promise<SchemaHarness>
     it('looks an item up by its key fields', async () => {
       const d = ok(
         await gql(
-          '{ user(id: "alice") { id email name tenantId age } nobody: user(id: "zed") { id } }',
+          '{ user(rowId: "alice") { rowId email name tenantId age } nobody: user(rowId: "zed") { id } }',
         ),
       );
       expect(d.user).toEqual({
-        id: 'alice',
+        rowId: 'alice',
         email: 'alice@x.io',
         name: 'Alice',
         tenantId: 'acme',
@@ -84,36 +84,38 @@ export function schemaContract(name: string, setup: () => Promise<SchemaHarness>
     });
 
     it('lists with a where input built from the field kinds', async () => {
-      const d = ok(await gql('{ users(where: { age: { gte: 35 } }) { edges { node { id } } } }'));
-      expect(ids(d.users, 'id').sort()).toEqual(['bob', 'carol']);
+      const d = ok(
+        await gql('{ users(where: { age: { gte: 35 } }) { edges { node { rowId } } } }'),
+      );
+      expect(ids(d.users, 'rowId').sort()).toEqual(['bob', 'carol']);
       const nested = ok(
         await gql(
-          '{ users(where: { OR: [{ age: { eq: 30 } }, { name: { beginsWith: "Ca" } }] }) { edges { node { id } } } }',
+          '{ users(where: { OR: [{ age: { eq: 30 } }, { name: { beginsWith: "Ca" } }] }) { edges { node { rowId } } } }',
         ),
       );
-      expect(ids(nested.users, 'id').sort()).toEqual(['alice', 'carol']);
+      expect(ids(nested.users, 'rowId').sort()).toEqual(['alice', 'carol']);
       const none = ok(
-        await gql('{ users(where: { tenantId: { exists: false } }) { edges { node { id } } } }'),
+        await gql('{ users(where: { tenantId: { exists: false } }) { edges { node { rowId } } } }'),
       );
-      expect(ids(none.users, 'id')).toEqual(['carol']);
+      expect(ids(none.users, 'rowId')).toEqual(['carol']);
     });
 
     it('serves a connection per table partition and per GSI, in sort-key order', async () => {
       const d = ok(
         await gql(`{
           todoItemsByUserId(userId: "alice", where: { completed: { eq: true } }) { edges { node { todoId } } }
-          usersByTenantIndex(tenantId: "acme") { edges { node { id } } }
+          usersByTenantIndex(tenantId: "acme") { edges { node { rowId } } }
         }`),
       );
       expect(ids(d.todoItemsByUserId, 'todoId')).toEqual(['t0', 't2']);
-      expect(ids(d.usersByTenantIndex, 'id')).toEqual(['alice', 'bob']);
+      expect(ids(d.usersByTenantIndex, 'rowId')).toEqual(['alice', 'bob']);
     });
 
     it('resolves belongsTo and hasMany relations', async () => {
       const d = ok(
         await gql(`{
-          user(id: "alice") { orders(first: 2) { edges { node { orderId user { name } } } pageInfo { hasNextPage } } }
-          orders(first: 10) { edges { node { orderId user { id } } } }
+          user(rowId: "alice") { orders(first: 2) { edges { node { orderId user { name } } } pageInfo { hasNextPage } } }
+          orders(first: 10) { edges { node { orderId user { rowId } } } }
         }`),
       );
       expect(d.user).toEqual({
@@ -126,8 +128,8 @@ export function schemaContract(name: string, setup: () => Promise<SchemaHarness>
         },
       });
       const owners = (
-        d.orders as { edges: { node: { orderId: string; user: { id: string } } }[] }
-      ).edges.map((e) => [e.node.orderId, e.node.user.id]);
+        d.orders as { edges: { node: { orderId: string; user: { rowId: string } } }[] }
+      ).edges.map((e) => [e.node.orderId, e.node.user.rowId]);
       expect(owners.sort()).toEqual([
         ['a1', 'alice'],
         ['a2', 'alice'],
@@ -180,7 +182,7 @@ export function schemaContract(name: string, setup: () => Promise<SchemaHarness>
     });
 
     it('caps first, and counts totalCount only up to its cap', async () => {
-      const r = await gql('{ users(first: 51) { edges { node { id } } } }');
+      const r = await gql('{ users(first: 51) { edges { node { rowId } } } }');
       expect(r.errors?.[0]).toMatchObject({
         message: expect.stringContaining('between 0 and 50'),
         extensions: { code: 'BAD_USER_INPUT' },
@@ -199,7 +201,7 @@ export function schemaContract(name: string, setup: () => Promise<SchemaHarness>
 
     it('refuses a tampered cursor as BAD_USER_INPUT', async () => {
       const r = await gql(
-        '{ users(after: "c1.e30.AAAAAAAAAAAAAAAAAAAAAA") { edges { node { id } } } }',
+        '{ users(after: "c1.e30.AAAAAAAAAAAAAAAAAAAAAA") { edges { node { rowId } } } }',
       );
       expect(r.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     });
@@ -207,16 +209,16 @@ export function schemaContract(name: string, setup: () => Promise<SchemaHarness>
     it('refetches any item through node(id:) and keeps the model id field', async () => {
       const d = ok(
         await gql(
-          '{ user(id: "bob") { nodeId id } order: ordersByUserId(userId: "alice", first: 1) { edges { node { nodeId } } } }',
+          '{ user(rowId: "bob") { id rowId } order: ordersByUserId(userId: "alice", first: 1) { edges { node { id } } } }',
         ),
       );
       const userNode = ok(
-        await gql('query($id: ID!) { node(id: $id) { ... on User { id name } } }', {
-          id: (d.user as { nodeId: string }).nodeId,
+        await gql('query($id: ID!) { node(id: $id) { ... on User { rowId name } } }', {
+          id: (d.user as { id: string }).id,
         }),
       );
-      expect(userNode.node).toEqual({ id: 'bob', name: 'Bob' });
-      const orderId = (d.order as { edges: { node: { nodeId: string } }[] }).edges[0]!.node.nodeId;
+      expect(userNode.node).toEqual({ rowId: 'bob', name: 'Bob' });
+      const orderId = (d.order as { edges: { node: { id: string } }[] }).edges[0]!.node.id;
       const orderNode = ok(
         await gql('query($id: ID!) { node(id: $id) { ... on Order { orderId placedAt } } }', {
           id: orderId,
@@ -252,13 +254,15 @@ export function schemaContract(name: string, setup: () => Promise<SchemaHarness>
 
     it('maps ORM errors to codes: ALREADY_EXISTS, NOT_FOUND, BAD_USER_INPUT with issues', async () => {
       const dup = await gql(
-        'mutation { createUser(input: { id: "alice", email: "x", name: "x" }) { id } }',
+        'mutation { createUser(input: { rowId: "alice", email: "x", name: "x" }) { id } }',
       );
       expect(dup.errors?.[0]?.extensions?.code).toBe('ALREADY_EXISTS');
-      const missing = await gql('mutation { updateUser(id: "zed", input: { name: "Z" }) { id } }');
+      const missing = await gql(
+        'mutation { updateUser(rowId: "zed", input: { name: "Z" }) { id } }',
+      );
       expect(missing.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
       const invalid = await gql(
-        'mutation { createUser(input: { id: "dan", email: "d", name: "d", age: 200 }) { id } }',
+        'mutation { createUser(input: { rowId: "dan", email: "d", name: "d", age: 200 }) { id } }',
       );
       expect(invalid.errors?.[0]?.extensions).toMatchObject({
         code: 'BAD_USER_INPUT',
@@ -268,14 +272,14 @@ export function schemaContract(name: string, setup: () => Promise<SchemaHarness>
     });
 
     it('answers a stale version with CONFLICT carrying the current item', async () => {
-      ok(await gql('mutation { createDocument(input: { id: "d", body: "v1" }) { version } }'));
+      ok(await gql('mutation { createDocument(input: { rowId: "d", body: "v1" }) { version } }'));
       ok(
         await gql(
-          'mutation { updateDocument(id: "d", input: { body: "v2", expectedVersion: 1 }) { version } }',
+          'mutation { updateDocument(rowId: "d", input: { body: "v2", expectedVersion: 1 }) { version } }',
         ),
       );
       const stale = await gql(
-        'mutation { updateDocument(id: "d", input: { body: "v3", expectedVersion: 1 }) { version } }',
+        'mutation { updateDocument(rowId: "d", input: { body: "v3", expectedVersion: 1 }) { version } }',
       );
       expect(stale.errors?.[0]?.extensions).toMatchObject({
         code: 'CONFLICT',

@@ -19,11 +19,11 @@ async function post(url: string, query: string) {
 describe('npm start (the real process, over HTTP)', () => {
   it('serves the demo on embedded dynalite, keeps its data across a restart, and stops cleanly', async () => {
     const first = await startMain({ TABLEGRAPH_DATA_DIR: dataDir });
-    expect(first.output()).toMatch(/engine: embedded dynalite .*demo data loaded/);
+    expect(first.output()).toMatch(/engine: embedded dynalite .*seed data loaded/);
     expect(first.url).toMatch(/^http:\/\/localhost:\d+\/graphql$/);
     const demo = await post(
       first.url,
-      '{ user(id: "alice") { name orders { edges { node { orderId product { name } } } } } }',
+      '{ user(rowId: "alice") { name orders { edges { node { orderId product { name } } } } } }',
     );
     expect(demo).toEqual({
       data: {
@@ -51,7 +51,7 @@ describe('npm start (the real process, over HTTP)', () => {
     expect(first.output()).toContain('closing the store');
 
     const second = await startMain({ TABLEGRAPH_DATA_DIR: dataDir });
-    expect(second.output()).not.toContain('demo data loaded');
+    expect(second.output()).not.toContain('seed data loaded');
     expect(await post(second.url, '{ product(sku: "NEW-1") { name } }')).toEqual({
       data: { product: { name: 'Lamp' } },
     });
@@ -62,9 +62,11 @@ describe('npm start (the real process, over HTTP)', () => {
     const app = await startMain({ TABLEGRAPH_MEMORY: '1' });
     expect(app.output()).toContain('in-memory');
     expect(
-      await post(app.url, '{ usersByTenantIndex(tenantId: "acme") { edges { node { id } } } }'),
+      await post(app.url, '{ usersByTenantIndex(tenantId: "acme") { edges { node { rowId } } } }'),
     ).toEqual({
-      data: { usersByTenantIndex: { edges: [{ node: { id: 'alice' } }, { node: { id: 'bob' } }] } },
+      data: {
+        usersByTenantIndex: { edges: [{ node: { rowId: 'alice' } }, { node: { rowId: 'bob' } }] },
+      },
     });
     await app.stop();
   }, 60_000);
@@ -82,7 +84,7 @@ describe('npm start (the real process, over HTTP)', () => {
     });
     expect(badModels.code).toBe(1);
     expect(badModels.output.trim()).toMatch(
-      /^tablegraph: Cannot load TABLEGRAPH_MODELS=no\/such\/module\.ts/,
+      /^tablegraph: Cannot load models from no\/such\/module\.ts: Cannot find module/,
     );
     const badPort = await runMain({ PORT: 'x' });
     expect(badPort.output.trim()).toBe('tablegraph: PORT must be a port number, got "x"');

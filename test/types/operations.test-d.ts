@@ -3,7 +3,7 @@ import type {
   TenantUsersQuery,
   TenantUsersQueryVariables,
   UserWithOrdersQuery,
-} from '../../src/generated/operations.js';
+} from '../../examples/generated/operations.js';
 
 describe('typed operations generated from examples/*.graphql', () => {
   it('types results and variables of the example queries', () => {

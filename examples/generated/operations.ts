@@ -30,7 +30,7 @@ export type TenantUsersQueryVariables = Exact<{
 }>;
 
 
-export type TenantUsersQuery = { usersByTenantIndex: { edges: Array<{ cursor: string, node: { id: string, name: string, age: number } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type TenantUsersQuery = { usersByTenantIndex: { edges: Array<{ cursor: string, node: { id: string, rowId: string, name: string, age: number } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type CreateTodoMutationVariables = Exact<{
   input: CreateTodoItemInput;
@@ -57,8 +57,8 @@ export type DeleteTodoMutationVariables = Exact<{
 export type DeleteTodoMutation = { deleteTodoItem: boolean };
 
 export type UserWithOrdersQueryVariables = Exact<{
-  id: string | number;
+  rowId: string | number;
 }>;
 
 
-export type UserWithOrdersQuery = { user: { id: string, name: string, email: string, todos: { edges: Array<{ node: { todoId: string, title: string, completed: boolean } }> }, orders: { totalCount: number, edges: Array<{ node: { orderId: string, total: number, status: OrderStatus, product: { name: string, price: number } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
+export type UserWithOrdersQuery = { user: { id: string, rowId: string, name: string, email: string, todos: { edges: Array<{ node: { todoId: string, title: string, completed: boolean } }> }, orders: { totalCount: number, edges: Array<{ node: { orderId: string, total: number, status: OrderStatus, product: { name: string, price: number } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };

@@ -8,7 +8,7 @@ import {
   Model,
   partitionKey,
   sortKey,
-} from '../orm/index.js';
+} from '../../src/orm/index.js';
 
 /**
  * The demo domain of `npm start` (the seed's example): users in tenants, their todo items and
