@@ -146,7 +146,7 @@ export async function runOrmBench(options: OrmOptions, log = console.log): Promi
     const fns = subjects.map((s) => ({ s, fn: operation(s, op), n: 0, samples: [] as number[] }));
     for (const f of fns) {
       transport.use(f.s.id);
-      f.n = await calibrate(f.fn, options.roundMs, 3);
+      f.n = await calibrate(f.fn, options.roundMs, 1);
     }
     for (let r = 0; r < options.rounds; r++)
       for (const f of rotate(fns, r)) {
