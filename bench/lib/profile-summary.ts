@@ -48,7 +48,8 @@ export function summarise(path: string, top = 25, filter?: RegExp): string {
       .slice(0, top)
       .map(([k, v]) => `${pct(v).padStart(6)}  ${k}`)
       .join('\n');
-  return `samples ${total}\n-- self --\n${rows(self)}\n-- inclusive --\n${rows(incl)}`;
+  const own = [...self].filter(([k]) => !filter || filter.test(k)).reduce((a, [, v]) => a + v, 0);
+  return `samples ${total}; self time in the filtered files: ${pct(own)}\n-- self --\n${rows(self)}\n-- inclusive --\n${rows(incl)}`;
 }
 
 // node --import tsx bench/lib/profile-summary.ts <profile> [top] [regexp on file:function]

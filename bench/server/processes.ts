@@ -28,8 +28,9 @@ export function spawnTs(
   env: Record<string, string>,
   ready: RegExp = /./,
   timeoutMs = 60_000,
+  nodeArgs: readonly string[] = [],
 ): Promise<Child> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', script], {
+  const proc = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], {
     cwd: ROOT,
     env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -106,6 +107,7 @@ export async function startServer(
   engine: Engine,
   table: string,
   names: object = {},
+  nodeArgs: readonly string[] = [],
 ): Promise<RunningServer> {
   const env = {
     DYNAMODB_ENDPOINT: engine.endpoint,
@@ -117,11 +119,8 @@ export async function startServer(
     BENCH_NAMES: JSON.stringify(names),
     NODE_ENV: 'production',
   };
-  const script =
-    kind === 'tablegraph'
-      ? join(ROOT, 'src', 'main.ts')
-      : join(import.meta.dirname, 'handwritten.ts');
-  const child = await spawnTs(script, env, /https?:\/\/\S+\/graphql/);
+  const script = kind === 'tablegraph' ? SERVER_ENTRY : join(import.meta.dirname, 'handwritten.ts');
+  const child = await spawnTs(script, env, /https?:\/\/\S+\/graphql/, 60_000, nodeArgs);
   let url = child.firstLine.match(/https?:\/\/\S+\/graphql/)![0];
   url = url.replace('localhost', '127.0.0.1');
   return { kind, url, stop: child.stop };
