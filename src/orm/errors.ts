@@ -86,10 +86,19 @@ export class BackendError extends OrmError {
   readonly operation: string;
   /** Keys or items the engine never processed (batch operations), so nothing is lost silently. */
   readonly unprocessed: readonly unknown[];
-  constructor(operation: string, message: string, cause?: unknown, unprocessed: unknown[] = []) {
+  /** What a failed batch did process: the items written (batch writes) or found (batch reads). */
+  readonly processed: readonly unknown[];
+  constructor(
+    operation: string,
+    message: string,
+    cause?: unknown,
+    unprocessed: unknown[] = [],
+    processed: unknown[] = [],
+  ) {
     super('orm.backend', `${operation} failed: ${message}`, { cause });
     this.operation = operation;
     this.unprocessed = unprocessed;
+    this.processed = processed;
   }
 }
 
