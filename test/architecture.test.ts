@@ -147,6 +147,7 @@ describe('layers (imports only go down)', () => {
       orm('write-pipeline.ts'),
       orm('reads.ts'),
       orm('writes.ts'),
+      orm('update.ts'),
       orm('transaction.ts'),
       orm('relations.ts'),
       orm('query', 'read.ts'),

@@ -1,4 +1,5 @@
 import type { ItemAdapter, ItemLayout, StoredItem, StoredKey } from './layout.js';
+import type { Condition } from './query/conditions.js';
 import type { QueryPlan } from './query/plan.js';
 
 /** One write, described as data so every backend (and a transaction) executes the same thing. */
@@ -19,14 +20,38 @@ export type WriteOp =
       /** Optimistic locking: the update applies only while `attr` still equals `value`. */
       readonly ifVersion: { readonly attr: string; readonly value: number } | null;
       readonly returnNew: boolean;
+      /** Atomic changes (partial updates); absent on whole-item writes. */
+      readonly atomic?: AtomicChanges;
+      /** A further condition on the stored item, checked by the engine in the same request. */
+      readonly condition?: Condition | null;
     }
-  | { readonly type: 'delete'; readonly key: StoredKey; readonly ifExists: boolean }
+  | {
+      readonly type: 'delete';
+      readonly key: StoredKey;
+      readonly ifExists: boolean;
+      /** Answer the item as it was before the delete (DynamoDB `ReturnValues: ALL_OLD`). */
+      readonly returnOld?: boolean;
+    }
   | {
       readonly type: 'check';
       readonly key: StoredKey;
       readonly ifExists: boolean;
       readonly ifVersion: { readonly attr: string; readonly value: number } | null;
     };
+
+/** Changes an engine applies to the stored value itself, so concurrent writers never lose one. */
+export interface AtomicChanges {
+  /** Numbers added to number attributes (absent counts as 0); members added to set attributes. */
+  readonly add: StoredItem;
+  /** Members removed from set attributes (an emptied set is removed, as DynamoDB does). */
+  readonly deleteMembers: StoredItem;
+  /** Elements added at the end (or the start) of list attributes (absent counts as empty). */
+  readonly append: Readonly<
+    Record<string, { readonly values: readonly unknown[]; readonly atStart: boolean }>
+  >;
+  /** List elements removed by position. */
+  readonly removeAt: Readonly<Record<string, readonly number[]>>;
+}
 
 /** Thrown by a backend when a write's condition fails; the ORM turns it into a typed error. */
 export class ConditionFailed extends Error {

@@ -2,7 +2,7 @@
 // @internal serve the GraphQL layer and may change without notice.
 
 // Backends: the storage contract, the shared base, the two engines and the item layout
-export type { Backend, PageRequest, PageResult, WriteOp } from './backend.js';
+export type { AtomicChanges, Backend, PageRequest, PageResult, WriteOp } from './backend.js';
 export { BackendBase } from './backends/backend-base.js';
 export { DynamoDBAdapter } from './backends/dynamodb/adapter.js';
 export type { RetryPolicy } from './backends/dynamodb/batch.js';
@@ -47,11 +47,14 @@ export {
 export { instanceKeyId, keyId } from './instances.js';
 export { type AdapterOptions, ItemAdapter, type StoredItem, type StoredKey } from './layout.js';
 export {
+  type ChangesFor,
+  type FieldChange,
   type InputOf,
   Model,
   ModelBase,
   type ModelClass,
   type ModelOptions,
+  type UpdateOptionsFor,
   type ValuesOf,
 } from './model.js';
 // For the GraphQL layer (@internal): compiled metadata, loader keys, cross-model batch reads

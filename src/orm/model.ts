@@ -29,6 +29,7 @@ import {
   STATE,
   type ValuesFor,
 } from './registry.js';
+import { removeByKey, update } from './update.js';
 import { batchCreate, create, remove, save, upsert } from './writes.js';
 
 /** The third argument of `Model(...)`. */
@@ -60,6 +61,27 @@ export type InputOf<F extends FieldMap, O> = Simplify<
     [K in Exclude<keyof F, RequiredInputKeys<F>>]?: InputValue<F[K]> | null;
   } & Partial<ManagedValues<O>>
 >;
+
+/** One field's change in `Model.update()`: a new value, null (removed), or an atomic operation. */
+export type FieldChange<T> =
+  | T
+  | null
+  | (T extends number
+      ? { add: number }
+      : T extends readonly (infer E)[]
+        ? { append: readonly E[] } | { prepend: readonly E[] } | { removeAt: readonly number[] }
+        : T extends Set<infer E>
+          ? { add: Iterable<E> } | { delete: Iterable<E> }
+          : never);
+/** What `Model.update()` takes: some fields (not key fields, not managed ones), each a change. */
+export type ChangesFor<M extends AnyModelClass> = {
+  [K in keyof ValuesFor<M>]?: FieldChange<NonNullable<ValuesFor<M>[K]>>;
+};
+/** The options of `Model.update()`: a condition in the same request, and the version expected. */
+export interface UpdateOptionsFor<M extends AnyModelClass> {
+  readonly if?: Where<ValuesFor<M>>;
+  readonly expectedVersion?: number;
+}
 
 /** The base of every model class; statics derive their types from the subclass they are called on. */
 export class ModelBase implements ModelInstance {
@@ -110,6 +132,24 @@ export class ModelBase implements ModelInstance {
   /** Validates and writes the item, replacing any item with the same key. */
   static upsert<M extends AnyModelClass>(this: M, data: InputFor<M>): Promise<InstanceType<M>> {
     return upsert(this, data as object);
+  }
+  /**
+   * Updates the item with this key in one UpdateItem: the given fields (null removes an optional one),
+   * atomic changes (`{ stock: { add: -1 } }`), `if` conditions and the expected version all in the
+   * same request. Answers the item as stored after the write; `NotFoundError` when there is none,
+   * `ConflictError` (with the current item) when a condition fails.
+   */
+  static update<M extends AnyModelClass>(
+    this: M,
+    key: KeyFor<M>,
+    changes: ChangesFor<M>,
+    options?: UpdateOptionsFor<M>,
+  ): Promise<InstanceType<M>> {
+    return update(this, key as object, changes as object, options);
+  }
+  /** Deletes the item with this key in one DeleteItem; answers the deleted item, or null. */
+  static delete<M extends AnyModelClass>(this: M, key: KeyFor<M>): Promise<InstanceType<M> | null> {
+    return removeByKey(this, key as object);
   }
   /** The item with this key, or null. */
   static get<M extends AnyModelClass>(this: M, key: KeyFor<M>): Promise<InstanceType<M> | null> {

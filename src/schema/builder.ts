@@ -1,7 +1,7 @@
 import SchemaBuilder from '@pothos/core';
 import RelayPlugin from '@pothos/plugin-relay';
 import type { TablegraphContext } from './context.js';
-import { encodeGlobalID } from './node.js';
+import { encodeGlobalID } from './global-id.js';
 import { DateScalar, DateTimeScalar, JSONScalar } from './scalars.js';
 
 /** The builder's type bag: context and scalars shared by every generated type. */

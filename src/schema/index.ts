@@ -24,6 +24,6 @@ export { toGraphQLError } from './errors.js';
 export { exampleQuery } from './example-query.js';
 export { ItemLoader } from './loaders.js';
 export { ROW_ID } from './names.js';
-export { decodeGlobalID, encodeGlobalID } from './node.js';
+export { decodeGlobalID, encodeGlobalID } from './global-id.js';
 export type { ModelSchemaOptions };
 export { addModelTypes, createBuilder, type TablegraphBuilder };

@@ -41,6 +41,7 @@ export function writeParams(
           TableName: tableName,
           Key: op.key,
           ...(condition ? { ConditionExpression: condition } : {}),
+          ...(op.returnOld ? { ReturnValues: 'ALL_OLD' } : {}),
           ...p.members(),
         },
       };
@@ -51,6 +52,8 @@ export function writeParams(
       if (op.ifExists) conditions.push(existence(layout, p, true));
       if (op.ifVersion)
         conditions.push(`${p.name(op.ifVersion.attr)} = ${p.value(op.ifVersion.value)}`);
+      if (op.type === 'update' && op.condition)
+        conditions.push(conditionExpression(op.condition, p));
       const condition =
         conditions.length > 0 ? { ConditionExpression: conditions.join(' AND ') } : {};
       if (op.type === 'check')
@@ -66,9 +69,29 @@ export function writeParams(
         sets.push(`${a} = if_not_exists(${a}, ${p.value(0)}) + ${p.value(1)}`);
       }
       const removes = op.remove.map((a) => p.name(a));
+      const adds: string[] = [];
+      const deletes: string[] = [];
+      if (op.atomic) {
+        const { add, deleteMembers, append, removeAt } = op.atomic;
+        for (const [a, v] of Object.entries(add)) adds.push(`${p.name(a)} ${p.value(v)}`);
+        for (const [a, v] of Object.entries(deleteMembers))
+          deletes.push(`${p.name(a)} ${p.value(v)}`);
+        for (const [a, { values, atStart }] of Object.entries(append)) {
+          const name = p.name(a);
+          const current = `if_not_exists(${name}, ${p.value([])})`;
+          const added = p.value(values);
+          sets.push(
+            `${name} = list_append(${atStart ? `${added}, ${current}` : `${current}, ${added}`})`,
+          );
+        }
+        for (const [a, positions] of Object.entries(removeAt))
+          for (const i of positions) removes.push(`${p.name(a)}[${i}]`);
+      }
       const expression = [
         sets.length > 0 ? `SET ${sets.join(', ')}` : '',
         removes.length > 0 ? `REMOVE ${removes.join(', ')}` : '',
+        adds.length > 0 ? `ADD ${adds.join(', ')}` : '',
+        deletes.length > 0 ? `DELETE ${deletes.join(', ')}` : '',
       ]
         .filter(Boolean)
         .join(' ');

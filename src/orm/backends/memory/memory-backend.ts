@@ -1,4 +1,10 @@
-import { ConditionFailed, type PageRequest, type PageResult, type WriteOp } from '../../backend.js';
+import {
+  type AtomicChanges,
+  ConditionFailed,
+  type PageRequest,
+  type PageResult,
+  type WriteOp,
+} from '../../backend.js';
 import { BackendError } from '../../errors.js';
 import {
   type AdapterOptions,
@@ -23,6 +29,30 @@ export interface InMemoryBackendOptions {
 }
 
 const clone = <T>(v: T): T => structuredClone(v);
+
+// Private: DynamoDB's ADD, DELETE, list_append and REMOVE list[i] on a copy of the stored item.
+function applyAtomic(item: StoredItem, atomic: AtomicChanges): void {
+  for (const [attr, v] of Object.entries(atomic.add)) {
+    const current = item[attr];
+    if (v instanceof Set) item[attr] = new Set([...((current as Set<unknown>) ?? []), ...v]);
+    else item[attr] = ((current as number | undefined) ?? 0) + (v as number);
+  }
+  for (const [attr, v] of Object.entries(atomic.deleteMembers)) {
+    const current = item[attr];
+    if (!(current instanceof Set)) continue;
+    const next = new Set([...current].filter((x) => !(v as Set<unknown>).has(x)));
+    if (next.size === 0) delete item[attr];
+    else item[attr] = next;
+  }
+  for (const [attr, { values, atStart }] of Object.entries(atomic.append)) {
+    const current = (item[attr] as unknown[] | undefined) ?? [];
+    item[attr] = atStart ? [...clone(values), ...current] : [...current, ...clone(values)];
+  }
+  for (const [attr, positions] of Object.entries(atomic.removeAt)) {
+    const current = item[attr];
+    if (Array.isArray(current)) item[attr] = current.filter((_, i) => !positions.includes(i));
+  }
+}
 
 /**
  * A backend that keeps items in memory, laid out, ordered, paged and conditioned exactly as
@@ -124,6 +154,8 @@ export class InMemoryBackend extends BackendBase {
       existing[op.ifVersion.attr] !== op.ifVersion.value
     )
       throw new ConditionFailed(clone(existing), index);
+    if (op.type === 'update' && op.condition && !matches(op.condition, existing ?? {}))
+      throw new ConditionFailed(existing ? clone(existing) : null, index);
   }
 
   private apply(op: WriteOp): StoredItem | null {
@@ -131,9 +163,11 @@ export class InMemoryBackend extends BackendBase {
       case 'put':
         this.insert(clone(op.item));
         return null;
-      case 'delete':
+      case 'delete': {
+        const existing = this.byKey.get(this.id(op.key));
         this.erase(op.key);
-        return null;
+        return op.returnOld && existing ? existing : null;
+      }
       case 'check':
         return null;
       case 'update': {
@@ -145,6 +179,7 @@ export class InMemoryBackend extends BackendBase {
           if (next[attr] === undefined) next[attr] = clone(v);
         if (op.increment)
           next[op.increment] = ((next[op.increment] as number | undefined) ?? 0) + 1;
+        if (op.atomic) applyAtomic(next, op.atomic);
         this.insert(next);
         return op.returnNew ? clone(next) : null;
       }

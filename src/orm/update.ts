@@ -1,0 +1,463 @@
+// Partial updates and deletes by key: one UpdateItem (or DeleteItem) whose condition travels in the same
+// request, so concurrent writers of different fields, counters and conditional decrements lose nothing.
+import { type AtomicChanges, ConditionFailed, type WriteOp } from './backend.js';
+import {
+  ConflictError,
+  describe,
+  NotFoundError,
+  ValidationError,
+  type ValidationIssue,
+} from './errors.js';
+import type { AnyField } from './fields.js';
+import {
+  instantiate,
+  isVisible,
+  keyFieldsOf,
+  runHooks,
+  storedKeyOf,
+  throwIfAny,
+} from './instances.js';
+import type { StoredItem, StoredKey } from './layout.js';
+import type { IndexPlan } from './model-meta.js';
+import { and, type Condition, parseWhere } from './query/conditions.js';
+import { matches } from './query/evaluate.js';
+import { type AnyModelClass, contextOf, type ModelContext } from './registry.js';
+
+type Values = Record<string, unknown>;
+
+/** The options of `Model.update()`. */
+export interface UpdateOptions {
+  /** Conditions the stored item must meet (the ORM's `where` shape); else a `ConflictError`. */
+  readonly if?: object;
+  /** Versioned models: the version the stored item must still have. */
+  readonly expectedVersion?: number;
+}
+
+/** How many times a write guarded by fields it read is retried when one of them changed meanwhile. */
+const GUARD_ATTEMPTS = 5;
+
+const isPlain = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' &&
+  v !== null &&
+  !Array.isArray(v) &&
+  !(v instanceof Set) &&
+  !(v instanceof Date) &&
+  (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null);
+
+interface ParsedChanges {
+  /** Fields given a new value (stored form) or null (removed). */
+  readonly set: Map<string, unknown>;
+  /** Field values as parsed (not stored form), for computing index keys. */
+  readonly parsed: Map<string, unknown>;
+  readonly atomic: {
+    add: Values;
+    deleteMembers: Values;
+    append: Record<string, { values: unknown[]; atStart: boolean }>;
+    removeAt: Record<string, number[]>;
+  };
+  /** Fields changed by an atomic operation (their result depends on the stored value). */
+  readonly atomicFields: Set<string>;
+  /** Bounds an atomic number change must keep (min/max on the result), checked by the engine. */
+  readonly bounds: { readonly field: string; readonly condition: Condition }[];
+}
+
+const OPS_BY_KIND: Partial<Record<AnyField['kind'], readonly string[]>> = {
+  int: ['add'],
+  float: ['add'],
+  list: ['append', 'prepend', 'removeAt'],
+  stringSet: ['add', 'delete'],
+  numberSet: ['add', 'delete'],
+};
+
+function parseChanges(
+  ctx: ModelContext,
+  changes: object,
+  issues: ValidationIssue[],
+): ParsedChanges {
+  const { model } = ctx;
+  const out: ParsedChanges = {
+    set: new Map(),
+    parsed: new Map(),
+    atomic: { add: {}, deleteMembers: {}, append: {}, removeAt: {} },
+    atomicFields: new Set(),
+    bounds: [],
+  };
+  const keyFields = keyFieldsOf(model);
+  const managed = new Set([
+    ...(model.config.timestamps ? ['createdAt', 'updatedAt'] : []),
+    ...(model.config.version ? ['version'] : []),
+  ]);
+  if (!isPlain(changes)) {
+    issues.push({
+      path: '',
+      message: 'changes must be an object of field values',
+      expected: 'object',
+      received: describe(changes),
+    });
+    return out;
+  }
+  for (const [name, change] of Object.entries(changes)) {
+    if (change === undefined) continue;
+    const def = model.fields.get(name);
+    const issue = (message: string, expected: string, path = name) =>
+      issues.push({ path, message, expected, received: describe(change) });
+    if (!def) {
+      issue('is not a field of this model', model.fieldNames.join(' | '));
+      continue;
+    }
+    if (keyFields.has(name)) {
+      issue(
+        'is part of the table key and cannot change: create the new item and delete the old one (in a transaction)',
+        'a field outside the key',
+      );
+      continue;
+    }
+    if (managed.has(name)) {
+      issue('is maintained by the ORM', 'a field that is not managed');
+      continue;
+    }
+    const ops = OPS_BY_KIND[def.kind];
+    if (ops && isPlain(change)) {
+      parseAtomic(name, def, change, ops, out, issues);
+      continue;
+    }
+    if (change === null) {
+      if (!def.options.optional) issue('is required', def.kind);
+      else {
+        out.set.set(name, null);
+        out.parsed.set(name, null);
+      }
+      continue;
+    }
+    const before = issues.length;
+    const value = def.parse(change, name, issues);
+    if (issues.length > before) continue;
+    out.parsed.set(name, value);
+    out.set.set(name, def.encode(value));
+  }
+  return out;
+}
+
+function parseAtomic(
+  name: string,
+  def: AnyField,
+  change: Record<string, unknown>,
+  ops: readonly string[],
+  out: ParsedChanges,
+  issues: ValidationIssue[],
+): void {
+  const entries = Object.entries(change).filter(([, v]) => v !== undefined);
+  if (entries.length !== 1 || !ops.includes(entries[0]![0])) {
+    issues.push({
+      path: name,
+      message: `takes a value or exactly one of ${ops.map((o) => `{ ${o} }`).join(', ')}`,
+      expected: ops.join(' | '),
+      received: describe(change),
+    });
+    return;
+  }
+  const [op, operand] = entries[0]!;
+  const path = `${name}.${op}`;
+  const bad = (message: string, expected: string) =>
+    issues.push({ path, message, expected, received: describe(operand) });
+  out.atomicFields.add(name);
+  if (def.kind === 'int' || def.kind === 'float') {
+    if (
+      typeof operand !== 'number' ||
+      !Number.isFinite(operand) ||
+      (def.kind === 'int' && !Number.isSafeInteger(operand))
+    )
+      return void bad('adds a number', def.kind === 'int' ? 'integer' : 'finite number');
+    out.atomic.add[name] = operand;
+    // min/max hold on the result: the engine checks the stored value before adding.
+    const { min, max } = def.options as { min?: number; max?: number };
+    const within = (x: number) =>
+      (min === undefined || x >= min) && (max === undefined || x <= max);
+    const stored: Condition[] = [];
+    if (min !== undefined && operand < 0) stored.push(compare(name, 'gte', min - operand));
+    if (max !== undefined && operand > 0) stored.push(compare(name, 'lte', max - operand));
+    if (stored.length > 0) {
+      const present = and(stored)!;
+      // An absent number counts as 0.
+      const condition: Condition = within(operand)
+        ? { type: 'or', of: [compare(name, 'exists', false), present] }
+        : present;
+      out.bounds.push({ field: name, condition });
+    }
+    return;
+  }
+  if (def.kind === 'list') {
+    if (op === 'removeAt') {
+      if (
+        !Array.isArray(operand) ||
+        operand.length === 0 ||
+        !operand.every((i) => Number.isSafeInteger(i) && i >= 0)
+      )
+        return void bad('removes list elements by position', 'non-empty array of indexes >= 0');
+      out.atomic.removeAt[name] = [...new Set(operand as number[])];
+      return;
+    }
+    if (!Array.isArray(operand) || operand.length === 0)
+      return void bad(`${op} takes a non-empty array`, 'array');
+    const before = issues.length;
+    const values = operand.map((v, i) => (def.of ? def.of.parse(v, `${path}[${i}]`, issues) : v));
+    if (issues.length > before) return;
+    out.atomic.append[name] = {
+      values: def.of ? values.map((v) => def.of!.encode(v)) : values,
+      atStart: op === 'prepend',
+    };
+    return;
+  }
+  // stringSet / numberSet
+  const members =
+    operand instanceof Set ? operand : Array.isArray(operand) ? new Set(operand) : null;
+  if (!members || members.size === 0)
+    return void bad(`${op} takes a non-empty array of members`, 'array');
+  const before = issues.length;
+  const parsed = def.parse(members, path, issues);
+  if (issues.length > before) return;
+  (op === 'add' ? out.atomic.add : out.atomic.deleteMembers)[name] = def.encode(parsed);
+}
+
+const compare = (
+  field: string,
+  op: 'gte' | 'lte' | 'eq' | 'exists',
+  value: unknown,
+): Condition => ({
+  type: 'compare',
+  field,
+  op,
+  value,
+  raw: value,
+});
+
+/** The fields an index's key methods read. */
+const readsOf = (index: IndexPlan) => [...index.partition.reads, ...(index.sort?.reads ?? [])];
+
+/**
+ * Updates one item by key in ONE UpdateItem: SETs the given fields, REMOVEs those set to null,
+ * applies atomic changes (`{ stock: { add: -1 } }`, `{ tags: { add: ['x'] } }`,
+ * `{ colors: { append: ['red'] } }`), maintains `updatedAt` and `version`, and answers the item as
+ * stored after the write. `options.if` and `expectedVersion` are conditions in the same request.
+ *
+ * Index keys are never stale: a GSI key whose methods read a changed field is recomputed in the same
+ * request. When such a method also reads fields the change lacks, those fields are read first and the
+ * update is guarded by a condition that they still hold what was read (retried if they changed).
+ */
+export async function update<M extends AnyModelClass>(
+  cls: M,
+  key: object,
+  changes: object,
+  options: UpdateOptions = {},
+): Promise<InstanceType<M>> {
+  const ctx = contextOf(cls);
+  const { model, layout } = ctx;
+  const issues: ValidationIssue[] = [];
+  const stored = storedKeyOf(ctx, key, issues);
+  const parsed = parseChanges(ctx, changes, issues);
+  const userCondition =
+    options.if === undefined ? null : parseWhere(model.fields, options.if, issues);
+  if (options.expectedVersion !== undefined) {
+    if (!model.config.version)
+      issues.push({
+        path: 'expectedVersion',
+        message: `${model.entity} is not versioned`,
+        expected: 'no expectedVersion',
+        received: describe(options.expectedVersion),
+      });
+    else if (!Number.isSafeInteger(options.expectedVersion) || options.expectedVersion < 1)
+      issues.push({
+        path: 'expectedVersion',
+        message: 'must be a positive integer',
+        expected: 'integer >= 1',
+        received: describe(options.expectedVersion),
+      });
+  }
+  throwIfAny(model, issues);
+  const keyValues = key as Values;
+  // Never another entity type's item under the same key.
+  const ofEntity = compare(layout.adapter.entityTypeAttribute, 'eq', model.entity);
+
+  // Indexes whose key depends on the change, and the fields their methods read that the change lacks.
+  const changed = new Set([...parsed.set.keys(), ...parsed.atomicFields]);
+  const affected = [...model.indexes.values()].filter((ix) =>
+    readsOf(ix).some((f) => changed.has(f)),
+  );
+  const missing = new Set<string>();
+  for (const ix of affected)
+    for (const f of readsOf(ix))
+      if ((!parsed.parsed.has(f) && !(f in keyValues)) || parsed.atomicFields.has(f))
+        missing.add(f);
+
+  for (let attempt = 1; ; attempt++) {
+    let guard: Condition | null = null;
+    let view: Values;
+    if (missing.size > 0) {
+      const current = await ctx.backend.getItem(layout, stored!);
+      if (!isVisible(ctx, current, 0)) throw new NotFoundError(model.entity, stored!);
+      view = afterChange(ctx, layout.fromItem(current), parsed);
+      guard = and(
+        [...missing].map((f) =>
+          current[f] === undefined || current[f] === null
+            ? compare(f, 'exists', false)
+            : compare(f, 'eq', current[f]),
+        ),
+      );
+    } else {
+      view = {};
+      for (const f of model.fieldNames) view[f] = parsed.parsed.get(f) ?? keyValues[f] ?? null;
+    }
+    const condition = and([
+      ofEntity,
+      userCondition,
+      guard,
+      ...parsed.bounds.map((b) => b.condition),
+    ]);
+    const op = updateOf(ctx, stored!, parsed, affected, view, condition, options.expectedVersion);
+    try {
+      const item = await ctx.backend.write(layout, op);
+      const instance = instantiate<InstanceType<M>>(ctx, item!);
+      await runHooks(model, 'afterSave', instance as object);
+      return instance;
+    } catch (error) {
+      if (!(error instanceof ConditionFailed)) throw error;
+      const current = error.current;
+      if (current === null || !isVisible(ctx, current, 0))
+        throw new NotFoundError(model.entity, stored!);
+      if (guard && !matches(guard, current) && attempt < GUARD_ATTEMPTS) continue;
+      throw conflict(ctx, stored!, current, parsed, userCondition, options.expectedVersion);
+    }
+  }
+}
+
+// Private: the values after the change, for index keys computed from an item that was read.
+function afterChange(ctx: ModelContext, values: Values, parsed: ParsedChanges): Values {
+  const view: Values = { ...values };
+  for (const [f, v] of parsed.parsed) view[f] = v;
+  const { add, deleteMembers, append, removeAt } = parsed.atomic;
+  for (const [f, v] of Object.entries(add))
+    view[f] =
+      v instanceof Set
+        ? new Set([
+            ...((view[f] as Set<unknown>) ?? []),
+            ...(ctx.model.fields.get(f)!.decode(v) as Set<unknown>),
+          ])
+        : ((view[f] as number) ?? 0) + (v as number);
+  for (const [f, v] of Object.entries(deleteMembers)) {
+    const gone = ctx.model.fields.get(f)!.decode(v) as Set<unknown>;
+    view[f] = new Set([...((view[f] as Set<unknown>) ?? [])].filter((x) => !gone.has(x)));
+  }
+  for (const [f, { values, atStart }] of Object.entries(append)) {
+    const decoded = values.map((x) => ctx.model.fields.get(f)!.of?.decode(x) ?? x);
+    const list = (view[f] as unknown[]) ?? [];
+    view[f] = atStart ? [...decoded, ...list] : [...list, ...decoded];
+  }
+  for (const [f, positions] of Object.entries(removeAt))
+    view[f] = ((view[f] as unknown[]) ?? []).filter((_, i) => !positions.includes(i));
+  return view;
+}
+
+function updateOf(
+  ctx: ModelContext,
+  key: StoredKey,
+  parsed: ParsedChanges,
+  affected: readonly IndexPlan[],
+  values: Values,
+  condition: Condition | null,
+  expectedVersion: number | undefined,
+): WriteOp {
+  const { model, layout } = ctx;
+  const set: StoredItem = {};
+  const remove: string[] = [];
+  for (const [f, v] of parsed.set)
+    if (v === null) remove.push(f);
+    else set[f] = v;
+  if (model.config.timestamps) set.updatedAt = new Date().toISOString();
+  // Recompute the keys of the indexes the change touches (a null key leaves the index: sparse).
+  const view = Object.create(model.proto) as Values;
+  Object.assign(view, values);
+  for (const ix of affected) {
+    const attrs = layout.indexes.get(ix.name)!;
+    const pk = ix.partition.compute(view);
+    const sk = ix.sort ? ix.sort.compute(view) : null;
+    if (pk === null || pk === '' || (ix.sort && (sk === null || sk === ''))) {
+      remove.push(attrs.partition);
+      if (attrs.sort) remove.push(attrs.sort);
+    } else {
+      set[attrs.partition] = pk;
+      if (attrs.sort) set[attrs.sort] = sk;
+    }
+  }
+  const atomic: AtomicChanges = parsed.atomic;
+  return {
+    type: 'update',
+    key,
+    set,
+    remove,
+    setIfMissing: {},
+    increment: model.config.version ? 'version' : null,
+    ifExists: true,
+    ifVersion: expectedVersion === undefined ? null : { attr: 'version', value: expectedVersion },
+    returnNew: true,
+    atomic,
+    condition,
+  };
+}
+
+// Private: which condition failed, told from the stored item the engine returned.
+function conflict(
+  ctx: ModelContext,
+  key: StoredKey,
+  current: StoredItem,
+  parsed: ParsedChanges,
+  userCondition: Condition | null,
+  expectedVersion: number | undefined,
+): Error {
+  const { model } = ctx;
+  const readable = JSON.stringify(key);
+  const instance = instantiate(ctx, current);
+  if (expectedVersion !== undefined && current.version !== expectedVersion)
+    return new ConflictError(
+      `${model.entity} with key ${readable} is at version ${String(current.version)}, not ${expectedVersion}`,
+      instance,
+    );
+  const broken = parsed.bounds.find((b) => !matches(b.condition, current));
+  if (broken && (!userCondition || matches(userCondition, current))) {
+    const { min, max } = model.fields.get(broken.field)!.options as { min?: number; max?: number };
+    return new ValidationError(model.entity, [
+      {
+        path: broken.field,
+        message: `adding ${String(parsed.atomic.add[broken.field])} would take it out of its bounds`,
+        expected: `a result within ${min ?? '-inf'}..${max ?? 'inf'}`,
+        received: describe(current[broken.field]),
+      },
+    ]);
+  }
+  return new ConflictError(
+    `${model.entity} with key ${readable} does not meet the update's condition`,
+    instance,
+  );
+}
+
+/** Deletes one item by key in ONE DeleteItem; answers the deleted item, or null when there was none. */
+export async function removeByKey<M extends AnyModelClass>(
+  cls: M,
+  key: object,
+): Promise<InstanceType<M> | null> {
+  const ctx = contextOf(cls);
+  const issues: ValidationIssue[] = [];
+  const stored = storedKeyOf(ctx, key, issues);
+  throwIfAny(ctx.model, issues);
+  try {
+    const old = await ctx.backend.write(ctx.layout, {
+      type: 'delete',
+      key: stored!,
+      ifExists: true,
+      returnOld: true,
+    });
+    return old && isVisible(ctx, old, 0) ? instantiate<InstanceType<M>>(ctx, old) : null;
+  } catch (error) {
+    if (error instanceof ConditionFailed) return null;
+    throw error;
+  }
+}
