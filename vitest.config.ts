@@ -5,6 +5,10 @@ import { defineConfig } from 'vitest/config';
 // build; two copies break instanceof checks. Pin every import to the one Node resolves.
 const require = createRequire(import.meta.url);
 
+// The AWS SDK warns on Node 20 that its support ends; the tests (and every process they start,
+// which inherit this environment) run on Node 20 by design.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 export default defineConfig({
   resolve: { alias: { graphql: require.resolve('graphql') } },
   test: {

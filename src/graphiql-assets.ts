@@ -4,7 +4,9 @@ import { dirname, join } from 'node:path';
 import { renderGraphiQL } from 'graphql-yoga';
 
 // Yoga's GraphiQL page loads its scripts from a public CDN; a machine without internet access would
-// show "Loading..." forever. These are the same files from the npm package, served by the server.
+// show "Loading..." forever. When the optional peer dependency @graphql-yoga/graphiql is installed
+// (it is in this repository), the same files are served by the server from node_modules; without
+// it (a production install), Yoga's page is served unchanged.
 const ASSETS = '/graphiql-assets/';
 const CDN = /https:\/\/unpkg\.com\/@graphql-yoga\/graphiql@[^/]+\/dist\//g;
 const FAVICON = /<link rel=icon href=https:\/\/raw\.githubusercontent\.com[^>]*>/;
@@ -21,16 +23,23 @@ const FILES = new Set([
   'monacoeditorwork/graphql.worker..bundle.js',
 ]);
 
-let distDir: string | null = null;
-function dist(): string {
-  distDir ??= dirname(createRequire(import.meta.url).resolve('@graphql-yoga/graphiql'));
+let distDir: string | null | undefined;
+/** The folder of @graphql-yoga/graphiql's files, or null when the package is not installed. */
+function dist(): string | null {
+  if (distDir === undefined)
+    try {
+      distDir = dirname(createRequire(import.meta.url).resolve('@graphql-yoga/graphiql'));
+    } catch {
+      distDir = null;
+    }
   return distDir;
 }
 const cache = new Map<string, Buffer>();
 
-/** Yoga's GraphiQL page with every asset pointing at this server. */
+/** Yoga's GraphiQL page with every asset pointing at this server (when it has them). */
 export function renderLocalGraphiQL(options: Parameters<typeof renderGraphiQL>[0]): string {
-  return renderGraphiQL(options).replace(CDN, ASSETS).replace(FAVICON, '');
+  const page = renderGraphiQL(options);
+  return dist() === null ? page : page.replace(CDN, ASSETS).replace(FAVICON, '');
 }
 
 /** A Yoga plugin serving GraphiQL's scripts and styles from node_modules (cached, immutable). */
@@ -47,13 +56,14 @@ export function useLocalGraphiQLAssets() {
     }) {
       if (!url.pathname.startsWith(ASSETS)) return;
       const name = url.pathname.slice(ASSETS.length);
-      if (!FILES.has(name)) {
+      const folder = dist();
+      if (!FILES.has(name) || folder === null) {
         endResponse(new fetchAPI.Response('not found', { status: 404 }));
         return;
       }
       let body = cache.get(name);
       if (!body) {
-        body = readFileSync(join(dist(), name));
+        body = readFileSync(join(folder, name));
         cache.set(name, body);
       }
       const type = TYPES[name.slice(name.lastIndexOf('.'))] ?? 'application/octet-stream';

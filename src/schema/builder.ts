@@ -1,3 +1,7 @@
+// The declarations of createBuilder() name Pothos' global PothosSchemaTypes namespace (with the
+// Relay plugin's additions): keep the references in the emitted .d.ts for consumers.
+/// <reference types="@pothos/core" preserve="true" />
+/// <reference types="@pothos/plugin-relay" preserve="true" />
 import SchemaBuilder from '@pothos/core';
 import RelayPlugin from '@pothos/plugin-relay';
 import type { TablegraphContext } from './context.js';
