@@ -18,6 +18,13 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import {
+  type AtomicChanges,
+  ConditionFailed,
+  type PageRequest,
+  type PageResult,
+  type WriteOp,
+} from '../../backend.js';
 import { BackendError, ConfigurationError } from '../../errors.js';
 import {
   type ItemAdapter,
@@ -26,17 +33,31 @@ import {
   type StoredItem,
   type StoredKey,
 } from '../../layout.js';
-import { type AnyModelClass, modelOf } from '../../registry.js';
 import type { QueryPlan } from '../../query/plan.js';
-import { ConditionFailed, type PageRequest, type PageResult, type WriteOp } from '../../backend.js';
+import { type AnyModelClass, modelOf } from '../../registry.js';
 import { BackendBase } from '../backend-base.js';
 import { DynamoDBAdapter } from './adapter.js';
 import {
-  chunk,
+  AttemptFailed,
+  carriesUpdate,
+  defaultOperationRetryPolicy,
+  mayHaveApplied,
+  type OperationRetryPolicy,
+  operationStrategy,
+  type RateLimiterLike,
+  type RetryStrategyLike,
+  retryableError,
+  sameValue,
+  track,
+  unwrapAttempt,
+} from './attempts.js';
+import {
+  type BatchReport,
+  batchError,
   defaultRetryPolicy,
-  mapConcurrent,
   type RetryPolicy,
-  sendWithRetry,
+  runBatch,
+  type SendOutcome,
 } from './batch.js';
 import { createTableParams, pageParams, readParams, writeParams } from './params.js';
 
@@ -53,7 +74,13 @@ export interface DynamoDBBackendOptions {
   readonly adapter?: ItemAdapter;
   /** Signs cursors; set the same secret on every server that must accept each other's cursors. */
   readonly cursorSecret?: string;
+  /** Batches (batchGet, batchCreate): attempts per chunk, backoff, chunks in flight, time budget. */
   readonly retry?: Partial<RetryPolicy>;
+  /**
+   * Single operations: attempts, time budget and the SDK's retry mode (adaptive by default). Applies
+   * to the client the backend creates; a ready `client` keeps its own retry settings.
+   */
+  readonly operationRetry?: Partial<OperationRetryPolicy>;
 }
 
 const ENGINE_ERRORS_WITHOUT_TRANSACTIONS = new Set(['UnknownOperationException']);
@@ -65,6 +92,23 @@ function errorName(error: unknown): string {
 function wrap(operation: string, error: unknown): BackendError {
   const message = (error as Error | null)?.message ?? String(error);
   return new BackendError(operation, `${errorName(error) || 'Error'}: ${message}`, error);
+}
+
+function hasAtomicChanges(atomic: AtomicChanges | undefined): boolean {
+  if (!atomic) return false;
+  return (
+    Object.keys(atomic.add).length +
+      Object.keys(atomic.deleteMembers).length +
+      Object.keys(atomic.append).length +
+      Object.keys(atomic.removeAt).length >
+    0
+  );
+}
+
+function keyOf(layout: ItemLayout, op: Exclude<WriteOp, { type: 'check' }>): StoredKey {
+  if (op.type !== 'put') return op.key;
+  const { partition, sort } = layout.table;
+  return { [partition]: op.item[partition], [sort!]: op.item[sort!] } as StoredKey;
 }
 
 // The item a failed condition returns (ReturnValuesOnConditionCheckFailure) comes back marshalled.
@@ -86,6 +130,7 @@ export class DynamoDBBackend extends BackendBase {
   readonly cursorSecret: string;
   private readonly options: DynamoDBBackendOptions;
   private readonly retry: RetryPolicy;
+  private readonly operationRetry: OperationRetryPolicy;
   private documentClient: DynamoDBDocumentClient | null = null;
   private readonly readCache = new WeakMap<
     QueryPlan,
@@ -103,6 +148,7 @@ export class DynamoDBBackend extends BackendBase {
     this.adapter = options.adapter ?? new DynamoDBAdapter();
     this.cursorSecret = options.cursorSecret ?? `tablegraph:${options.tableName}`;
     this.retry = { ...defaultRetryPolicy, ...options.retry };
+    this.operationRetry = { ...defaultOperationRetryPolicy, ...options.operationRetry };
   }
 
   /** The document client (created on first use). Tests add middleware to it to count requests. */
@@ -110,17 +156,7 @@ export class DynamoDBBackend extends BackendBase {
     if (!this.documentClient) {
       const o = this.options;
       const hasEnvCredentials = Boolean(process.env.AWS_ACCESS_KEY_ID || process.env.AWS_PROFILE);
-      const base =
-        o.client ??
-        new DynamoDBClient({
-          region: o.region ?? process.env.AWS_REGION ?? 'us-east-1',
-          ...(o.endpoint ? { endpoint: o.endpoint } : {}),
-          ...(o.credentials
-            ? { credentials: o.credentials }
-            : o.endpoint && !hasEnvCredentials
-              ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
-              : {}),
-        });
+      const base = o.client ?? this.ownClient(hasEnvCredentials);
       this.documentClient = DynamoDBDocumentClient.from(base, {
         marshallOptions: { convertEmptyValues: false },
       });
@@ -128,52 +164,136 @@ export class DynamoDBBackend extends BackendBase {
     return this.documentClient;
   }
 
+  private ownClient(hasEnvCredentials: boolean): DynamoDBClient {
+    const o = this.options;
+    const r = this.operationRetry;
+    const client = new DynamoDBClient({
+      region: o.region ?? process.env.AWS_REGION ?? 'us-east-1',
+      ...(o.endpoint ? { endpoint: o.endpoint } : {}),
+      ...(o.credentials
+        ? { credentials: o.credentials }
+        : o.endpoint && !hasEnvCredentials
+          ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
+          : {}),
+      retryMode: r.mode,
+      maxAttempts: r.attempts,
+    });
+    // Our attempts, backoff and budget on the SDK's retry loop; in adaptive mode with the rate
+    // limiter of the SDK's own adaptive strategy. The retry middleware reads config.retryStrategy on
+    // every call, so replacing the provider is enough.
+    const config = client.config as unknown as { retryStrategy: () => Promise<RetryStrategyLike> };
+    const sdkStrategy = config.retryStrategy;
+    let ours: Promise<RetryStrategyLike> | undefined;
+    config.retryStrategy = () =>
+      (ours ??= sdkStrategy().then((sdk) =>
+        operationStrategy(r, (sdk as { rateLimiter?: RateLimiterLike }).rateLimiter),
+      ));
+    return client;
+  }
+
   /** True once a client exists (the connection is lazy). */
   get connected(): boolean {
     return this.documentClient !== null;
   }
 
-  async getItem(_layout: ItemLayout, key: StoredKey): Promise<StoredItem | null> {
+  async getItem(
+    _layout: ItemLayout,
+    key: StoredKey,
+    consistent = false,
+  ): Promise<StoredItem | null> {
     try {
-      const out = await this.client.send(new GetCommand({ TableName: this.tableName, Key: key }));
+      const out = await this.client.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: key,
+          ...(consistent ? { ConsistentRead: true } : {}),
+        }),
+      );
       return (out.Item as StoredItem | undefined) ?? null;
     } catch (error) {
       throw wrap('GetItem', error);
     }
   }
 
+  /**
+   * One write. A write never reports a false failure when a response was lost after the engine
+   * applied it (a reset, then a retry): the SDK's retry of a conditional write that fails its
+   * condition is checked against what this write wrote (the item the engine returns with the failed
+   * condition, else one consistent read), and an upsert that counts (increments the version), which
+   * must not be sent twice, is not retried blindly: the item is read back first.
+   */
   async write(layout: ItemLayout, op: WriteOp): Promise<StoredItem | null> {
     const { command, input } = writeParams(this.tableName, layout, op);
+    if (command === 'check')
+      throw new ConfigurationError('a condition check is only valid inside a transaction');
+    const operation =
+      command === 'put' ? 'PutItem' : command === 'update' ? 'UpdateItem' : 'DeleteItem';
     const withCurrent = { ...input, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } as never;
-    try {
-      switch (command) {
-        case 'put':
-          await this.client.send(new PutCommand(withCurrent));
-          return null;
-        case 'delete': {
-          const out = await this.client.send(new DeleteCommand(input as never));
-          return (out.Attributes as StoredItem | undefined) ?? null; // ALL_OLD when asked
+    // Not idempotent, so never resent blindly after a lost response: an increment (a versioned
+    // upsert) and atomic changes (ADD, list appends, removal by position).
+    const atomic = op.type === 'update' && hasAtomicChanges(op.atomic);
+    const counts = op.type === 'update' && (op.increment !== null || atomic);
+    const deadline = Date.now() + this.operationRetry.budgetMs;
+    let maybeApplied = false;
+    for (let round = 1; ; round++) {
+      const request =
+        command === 'put'
+          ? new PutCommand(withCurrent)
+          : command === 'update'
+            ? new UpdateCommand(withCurrent)
+            : new DeleteCommand(input as never);
+      const log = track(request, (ambiguous) => counts && ambiguous);
+      try {
+        const out = (await this.client.send(request as never)) as { Attributes?: StoredItem };
+        return out.Attributes ?? null; // ALL_NEW of an update, ALL_OLD of a delete that asked
+      } catch (raw) {
+        const error = unwrapAttempt(raw);
+        maybeApplied ||= log.maybeApplied;
+        if (errorName(error) === 'ConditionalCheckFailedException') {
+          let current = currentItem((error as { Item?: unknown }).Item);
+          // Engines that ignore ReturnValuesOnConditionCheckFailure (dynalite): read the item, so a
+          // stale version (item present) is told apart from a missing item, and an earlier attempt
+          // of this call recognised.
+          if (current === null && (op.type === 'update' || (maybeApplied && op.type === 'put')))
+            current = await this.getItem(layout, keyOf(layout, op), true);
+          if (maybeApplied) {
+            // An earlier attempt of this call may have been applied: is the stored item its result?
+            if (op.type === 'delete') {
+              if (!op.returnOld) return null;
+              throw new BackendError(
+                operation,
+                'the response was lost after the delete may have been applied: the item is gone (deleted by this call or just before it); its previous value is unknown',
+                error,
+              );
+            }
+            if (op.type === 'put' && sameValue(current, op.item)) return null;
+            if (op.type === 'update' && carriesUpdate(current, op))
+              return op.returnNew ? current : null;
+          }
+          throw new ConditionFailed(current);
         }
-        case 'update': {
-          const out = await this.client.send(new UpdateCommand(withCurrent));
-          return (out.Attributes as StoredItem | undefined) ?? null;
+        if (
+          counts &&
+          raw instanceof AttemptFailed &&
+          raw.ambiguous &&
+          round < this.operationRetry.attempts &&
+          Date.now() < deadline
+        ) {
+          // The response was lost: applied or not? An increment must not be applied twice. Atomic
+          // changes leave no trace to recognise them by: their outcome stays unknown.
+          if (atomic)
+            throw new BackendError(
+              operation,
+              'the response was lost after the update may have been applied; it has atomic changes (add, append, remove by position), so it is not resent (it could apply twice): read the item to see whether it did',
+              error,
+            );
+          const current = await this.getItem(layout, (op as { key: StoredKey }).key, true);
+          if (carriesUpdate(current, op as Extract<WriteOp, { type: 'update' }>))
+            return (op as { returnNew: boolean }).returnNew ? current : null;
+          continue;
         }
-        default:
-          throw new ConfigurationError('a condition check is only valid inside a transaction');
+        throw wrap(operation, error);
       }
-    } catch (error) {
-      if (errorName(error) === 'ConditionalCheckFailedException') {
-        let current = currentItem((error as { Item?: unknown }).Item);
-        // Engines that ignore ReturnValuesOnConditionCheckFailure (dynalite): read the item, so a
-        // stale version (item present) is told apart from a missing item.
-        if (current === null && op.type === 'update') current = await this.getItem(layout, op.key);
-        throw new ConditionFailed(current);
-      }
-      if (error instanceof ConfigurationError) throw error;
-      throw wrap(
-        command === 'put' ? 'PutItem' : command === 'update' ? 'UpdateItem' : 'DeleteItem',
-        error,
-      );
     }
   }
 
@@ -211,46 +331,144 @@ export class DynamoDBBackend extends BackendBase {
     }
   }
 
+  /**
+   * BatchGetItem per 100 keys, 4 chunks in flight, resending UnprocessedKeys and throttled or failed
+   * requests (capped, jittered backoff, attempts per chunk, a time budget). When it gives up, the
+   * BackendError lists the keys not read (`unprocessed`) and carries the items found (`processed`).
+   */
   async batchGetItems(
     layout: ItemLayout,
     keys: readonly StoredKey[],
   ): Promise<(StoredItem | null)[]> {
-    const { partition, sort } = layout.table;
-    const id = (k: StoredKey | StoredItem) => `${k[partition]}\u0000${k[sort!]}`;
+    const id = this.idOf(layout);
     const unique = [...new Map(keys.map((k) => [id(k), k])).values()];
     const found = new Map<string, StoredItem>();
-    await mapConcurrent(chunk(unique, 100), this.retry.concurrency, (keysChunk) =>
-      sendWithRetry('BatchGetItem', this.retry, keysChunk, async (pending) => {
-        try {
-          const out = await this.client.send(
-            new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending } } }),
-          );
+    const report = await runBatch(this.retry, unique, 100, (pending) =>
+      this.sendBatch(
+        pending,
+        id,
+        async (command) => {
+          const out = await this.client.send(command as BatchGetCommand);
           for (const item of (out.Responses?.[this.tableName] ?? []) as StoredItem[])
             found.set(id(item), item);
           return (out.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as StoredKey[];
-        } catch (error) {
-          throw wrap('BatchGetItem', error);
-        }
-      }),
+        },
+        () => new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending } } }),
+      ),
     );
+    if (report.failure)
+      throw batchError('BatchGetItem', report, report.unprocessed, [...found.values()]);
     return keys.map((k) => found.get(id(k)) ?? null);
   }
 
-  async batchPutItems(_layout: ItemLayout, items: readonly StoredItem[]): Promise<void> {
-    type PutRequest = { PutRequest: { Item: StoredItem } };
-    const requests: PutRequest[] = items.map((Item) => ({ PutRequest: { Item } }));
-    await mapConcurrent(chunk(requests, 25), this.retry.concurrency, (requestChunk) =>
-      sendWithRetry('BatchWriteItem', this.retry, requestChunk, async (pending) => {
-        try {
-          const out = await this.client.send(
-            new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }),
-          );
-          return (out.UnprocessedItems?.[this.tableName] ?? []) as PutRequest[];
-        } catch (error) {
-          throw wrap('BatchWriteItem', error);
-        }
-      }),
+  /**
+   * BatchWriteItem per 25 items, 4 chunks in flight, resending UnprocessedItems and throttled or
+   * failed requests. A batch that gives up sends nothing more; requests in flight finish. Items a
+   * failed request carried (a lost response) are checked with one consistent read, so the
+   * BackendError lists exactly the items not written (`unprocessed`, as stored items: hand them to
+   * batchPutItems again) and those written (`processed`).
+   */
+  async batchPutItems(layout: ItemLayout, items: readonly StoredItem[]): Promise<void> {
+    const id = this.idOf(layout);
+    const report = await runBatch(this.retry, items, 25, (pending) =>
+      this.sendBatch(
+        pending,
+        id,
+        async (command) => {
+          const out = await this.client.send(command as BatchWriteCommand);
+          return (
+            (out.UnprocessedItems?.[this.tableName] ?? []) as { PutRequest: { Item: StoredItem } }[]
+          ).map((r) => r.PutRequest.Item);
+        },
+        () =>
+          new BatchWriteCommand({
+            RequestItems: { [this.tableName]: pending.map((Item) => ({ PutRequest: { Item } })) },
+          }),
+      ),
     );
+    if (!report.failure) return;
+    const written = await this.storedAsWritten(layout, report);
+    const unprocessed = report.unprocessed.filter((item) => !written.has(item));
+    const left = new Set(unprocessed);
+    throw batchError(
+      'BatchWriteItem',
+      report,
+      unprocessed,
+      items.filter((item) => !left.has(item)),
+    );
+  }
+
+  private idOf(layout: ItemLayout): (k: StoredKey | StoredItem) => string {
+    const { partition, sort } = layout.table;
+    return (k) => `${k[partition]}\u0000${k[sort!]}`;
+  }
+
+  /** One request of a batch: no SDK retry (runBatch retries), the engine's leftovers mapped back to ours. */
+  private async sendBatch<T extends StoredKey | StoredItem>(
+    pending: T[],
+    id: (k: StoredKey | StoredItem) => string,
+    send: (command: unknown) => Promise<(StoredKey | StoredItem)[]>,
+    build: () => { readonly middlewareStack: object },
+  ): Promise<SendOutcome<T>> {
+    const command = build();
+    track(command, () => true);
+    try {
+      const byId = new Map(pending.map((r) => [id(r), r]));
+      const left = (await send(command)) // what the engine hands back is ours; if it cannot be matched, keep it as it came (never drop one)
+        .map((k) => byId.get(id(k)) ?? (k as T));
+      return { ok: true, left };
+    } catch (raw) {
+      const error = unwrapAttempt(raw);
+      return {
+        ok: false,
+        error,
+        retryable: retryableError(error),
+        ambiguous: mayHaveApplied(error),
+      };
+    }
+  }
+
+  /**
+   * Of the items a failed BatchWriteItem carried (its response lost: written or not?), those stored
+   * exactly as this batch wrote them, read back with one consistent BatchGetItem per 100 keys.
+   * Items it cannot read back stay unprocessed (writing them again is harmless: a put overwrites).
+   */
+  private async storedAsWritten(
+    layout: ItemLayout,
+    report: BatchReport<StoredItem>,
+  ): Promise<Set<StoredItem>> {
+    const written = new Set<StoredItem>();
+    if (report.uncertain.size === 0) return written;
+    const id = this.idOf(layout);
+    const { partition, sort } = layout.table;
+    const mine = new Map([...report.uncertain].map((item) => [id(item), item]));
+    const keys = [...mine.values()].map((item) => ({
+      [partition]: item[partition],
+      [sort!]: item[sort!],
+    })) as StoredKey[];
+    await runBatch(
+      { ...this.retry, budgetMs: Math.min(this.retry.budgetMs, 10_000) },
+      keys,
+      100,
+      (pending) =>
+        this.sendBatch(
+          pending,
+          id,
+          async (command) => {
+            const out = await this.client.send(command as BatchGetCommand);
+            for (const stored of (out.Responses?.[this.tableName] ?? []) as StoredItem[]) {
+              const item = mine.get(id(stored));
+              if (item && sameValue(stored, item)) written.add(item);
+            }
+            return (out.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as StoredKey[];
+          },
+          () =>
+            new BatchGetCommand({
+              RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } },
+            }),
+        ),
+    );
+    return written;
   }
 
   async transact(writes: readonly { layout: ItemLayout; op: WriteOp }[]): Promise<void> {
