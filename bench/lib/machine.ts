@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 
 export interface Machine {
   readonly cpu: string;
@@ -7,6 +7,8 @@ export interface Machine {
   readonly node: string;
   readonly memoryGb: number;
   readonly date: string;
+  /** The 1-minute load average when the result was written: above the core count, other work shared the CPUs. */
+  readonly load1: number;
 }
 
 /** The machine a result was taken on: CPU model from /proc/cpuinfo, cores, Node version. */
@@ -24,8 +26,9 @@ export function machine(): Machine {
     node: process.version,
     memoryGb: Math.round(totalmem() / 2 ** 30),
     date: new Date().toISOString(),
+    load1: Math.round(loadavg()[0]! * 10) / 10,
   };
 }
 
 export const describeMachine = (m: Machine): string =>
-  `${m.cores} cores, ${m.cpu}, ${m.memoryGb} GB, Node ${m.node}, ${m.date.slice(0, 16).replace('T', ' ')} UTC`;
+  `${m.cores} cores, ${m.cpu}, ${m.memoryGb} GB, Node ${m.node}, ${m.date.slice(0, 16).replace('T', ' ')} UTC, load average ${m.load1}`;

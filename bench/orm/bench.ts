@@ -40,7 +40,7 @@ export interface OrmCell {
   readonly callsPerRound: number;
   readonly requests: number;
   readonly us: Stats;
-  /** Median over the DocumentClient's median: the result. */
+  /** Median over rounds of (this round's µs / the DocumentClient's µs in the same round): the result. */
   readonly ratio: number;
   /** Minimum over the DocumentClient's minimum: the least disturbed rounds (a busy machine). */
   readonly ratioMin: number;
@@ -151,13 +151,17 @@ export async function runOrmBench(options: OrmOptions, log = console.log): Promi
       transport.use(f.s.id);
       f.n = await calibrate(f.fn, options.roundMs, 1);
     }
-    for (let r = 0; r < options.rounds; r++)
+    // One full GC per round (not per subject: a GC per slice would cost more than the slices);
+    // each round starts with a different subject.
+    for (let r = 0; r < options.rounds; r++) {
+      collect();
       for (const f of rotate(fns, r)) {
         transport.use(f.s.id);
-        collect();
-        f.samples.push(await timeCalls(f.fn, f.n));
+        f.samples[r] = await timeCalls(f.fn, f.n);
       }
-    const baseStats = stats(fns.find((f) => f.s.id === BASELINE)!.samples);
+    }
+    const baseline = fns.find((f) => f.s.id === BASELINE)!.samples;
+    const baseStats = stats(baseline);
     for (const f of fns) {
       const us = stats(f.samples);
       cells.push({
@@ -166,7 +170,9 @@ export async function runOrmBench(options: OrmOptions, log = console.log): Promi
         callsPerRound: f.n,
         requests: requests.get(f.s.id)![op],
         us,
-        ratio: us.median / baseStats.median,
+        // Paired per round (a slow stretch of a busy machine slows the whole round, not one
+        // subject), then the median over rounds.
+        ratio: stats(f.samples.map((x, r) => x / baseline[r]!)).median,
         ratioMin: us.min / baseStats.min,
       });
     }
@@ -206,7 +212,7 @@ export async function prepareSubject(id: string) {
 export function ormMarkdown(r: OrmResult): string {
   const cell = (op: Op, id: string) => r.cells.find((c) => c.op === op && c.subject === id)!;
   const ratios = table(
-    ['ratio to DocumentClient (median)', ...OPS.map((op) => OP_LABEL[op])],
+    ['ratio to DocumentClient (median of per-round ratios)', ...OPS.map((op) => OP_LABEL[op])],
     r.subjects.map((s) => [s.name, ...OPS.map((op) => ratio(cell(op, s.id).ratio))]),
   );
   const mins = table(
@@ -246,7 +252,7 @@ export function ormChart(r: OrmResult): string {
   const cell = (op: Op, id: string) => r.cells.find((c) => c.op === op && c.subject === id)!;
   return barChart({
     title: 'Client-side cost per call, ratio to the bare DocumentClient (lower is better)',
-    subtitle: `median of ${r.options.rounds} alternating rounds, canned transport; ${describeMachine(r.machine)}`,
+    subtitle: `median of ${r.options.rounds} paired, alternating rounds; canned transport; ${describeMachine(r.machine)}`,
     series: r.subjects.filter((s) => s.id !== BASELINE).map((s) => s.name),
     groups: OPS.map((op) => ({
       label: OP_LABEL[op],

@@ -4,8 +4,8 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const { pick } = await import('../lib/mode.js');
 const { runOrmBench, ormMarkdown, writeOrm } = await import('./bench.js');
 const result = await runOrmBench({
-  rounds: Number(process.env.BENCH_ROUNDS ?? pick(7, 21)),
-  roundMs: Number(process.env.BENCH_ROUND_MS ?? pick(40, 150)),
+  rounds: Number(process.env.BENCH_ROUNDS ?? pick(15, 41)),
+  roundMs: Number(process.env.BENCH_ROUND_MS ?? pick(20, 60)),
   only: process.env.BENCH_ONLY?.split(','),
 });
 console.log(`\n${ormMarkdown(result)}`);

@@ -1,15 +1,16 @@
-// GraphQL server throughput: the real `src/main.ts` against the hand-written yoga + DataLoader +
+// GraphQL server throughput: the real server (`npm start`'s entry) against the hand-written yoga + DataLoader +
 // DocumentClient server, both on one separate dynalite process with the same data; autocannon at
 // 20 connections on loopback, alternating runs of a bounded duration.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
+import { relative } from 'node:path';
 import autocannon, { type Result } from 'autocannon';
 import { describeMachine, machine } from '../lib/machine.js';
 import { pick } from '../lib/mode.js';
 import { ratio, table, writeResult } from '../lib/report.js';
 import { rotate, stats } from '../lib/timing.js';
 import { seed, TABLE } from './data.js';
-import { type RunningServer, startEngine, startServer } from './processes.js';
+import { ROOT, type RunningServer, SERVER_ENTRY, startEngine, startServer } from './processes.js';
 import { gql, probeNames, throughputOps } from './queries.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? pick(2, 4));
@@ -108,7 +109,7 @@ try {
   });
   writeResult(
     'server.md',
-    `GraphQL server throughput (${describeMachine(m)}): real \`src/main.ts\` vs hand-written yoga + DataLoader + DocumentClient, one separate dynalite process (${items} items), autocannon ${CONNECTIONS} connections, ${ROUNDS} alternating runs each (a fixed number of requests worth about ${SECONDS} s, at least ${2 * CONNECTIONS}), medians; errors count transport errors, timeouts, non-2xx and any answer that differs from the checked one.\n\n${table(
+    `GraphQL server throughput (${describeMachine(m)}): the real server (\`${relative(ROOT, SERVER_ENTRY)}\`, as \`npm start\` runs it) vs hand-written yoga + DataLoader + DocumentClient, one separate dynalite process (${items} items), autocannon ${CONNECTIONS} connections, ${ROUNDS} alternating runs each (a fixed number of requests worth about ${SECONDS} s, at least ${2 * CONNECTIONS}), medians; errors count transport errors, timeouts, non-2xx and any answer that differs from the checked one.\n\n${table(
       [
         'operation',
         'tablegraph req/s',
