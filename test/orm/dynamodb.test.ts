@@ -251,6 +251,7 @@ describe('DynamoDBBackend on dynalite', () => {
       { pk: 'Product#b', sk: 'METADATA' },
     ]);
     expect((err as Error).message).toMatch(/2 request\(s\) still unprocessed after 3 attempts/);
+    expect((err as BackendError).processed).toEqual([]);
     throttled.close();
   });
 });

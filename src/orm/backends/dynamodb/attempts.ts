@@ -94,36 +94,51 @@ export interface AttemptLog {
 type Handler = (args: unknown) => Promise<unknown>;
 interface MiddlewareStackLike {
   add(
-    middleware: (next: Handler) => Handler,
+    middleware: (next: Handler, context: Record<string, unknown>) => Handler,
     options: { step: 'finalizeRequest'; priority: 'low'; name: string; override: true },
   ): void;
 }
 
+/** The calls being tracked, by the SDK command instance the middleware context names. */
+const tracked = new WeakMap<object, { log: AttemptLog; stop: (ambiguous: boolean) => boolean }>();
+
 /**
- * Adds a middleware to this one command, inside the SDK's retry loop, that counts its attempts and
- * notes whether one failed after the engine may have applied it. `stop` decides which failed
- * attempts the SDK must not retry (they are rethrown as AttemptFailed).
+ * Installs, once per client, a middleware inside the SDK's retry loop that counts the attempts of
+ * tracked commands and notes whether one failed after the engine may have applied it. One client
+ * middleware and a WeakMap look-up per attempt: cheaper than a middleware per command (each command
+ * stack is cloned and sorted on every send).
  */
-export function track(
-  command: { readonly middlewareStack: object },
-  stop: (ambiguous: boolean) => boolean = () => false,
-): AttemptLog {
-  const log: AttemptLog = { attempts: 0, maybeApplied: false };
-  (command.middlewareStack as MiddlewareStackLike).add(
-    (next) => async (args) => {
-      log.attempts++;
+export function installAttemptTracker(client: { readonly middlewareStack: object }): void {
+  (client.middlewareStack as MiddlewareStackLike).add(
+    (next, context) => async (args) => {
+      const smithy = context.__smithy_context as { commandInstance?: object } | undefined;
+      const entry = smithy?.commandInstance && tracked.get(smithy.commandInstance);
+      if (!entry) return next(args);
+      entry.log.attempts++;
       try {
         return await next(args);
       } catch (error) {
         const ambiguous = mayHaveApplied(error);
-        if (ambiguous) log.maybeApplied = true;
-        if (stop(ambiguous)) throw new AttemptFailed(error, ambiguous);
+        if (ambiguous) entry.log.maybeApplied = true;
+        if (entry.stop(ambiguous)) throw new AttemptFailed(error, ambiguous);
         throw error;
       }
     },
-    // Named and overriding: lib-dynamodb concatenates a command's own stack twice.
     { step: 'finalizeRequest', priority: 'low', name: 'tablegraphAttempts', override: true },
   );
+}
+
+/**
+ * Tracks the attempts of one command (sent by a client with the tracker installed). `stop` decides
+ * which failed attempts the SDK must not retry: they are rethrown as AttemptFailed.
+ */
+export function track(
+  command: object,
+  stop: (ambiguous: boolean) => boolean = () => false,
+): AttemptLog {
+  const log: AttemptLog = { attempts: 0, maybeApplied: false };
+  // lib-dynamodb's commands send an inner client command: that is the one the context names.
+  tracked.set((command as { clientCommand?: object }).clientCommand ?? command, { log, stop });
   return log;
 }
 

@@ -41,6 +41,7 @@ import {
   AttemptFailed,
   carriesUpdate,
   defaultOperationRetryPolicy,
+  installAttemptTracker,
   mayHaveApplied,
   type OperationRetryPolicy,
   operationStrategy,
@@ -160,6 +161,7 @@ export class DynamoDBBackend extends BackendBase {
       this.documentClient = DynamoDBDocumentClient.from(base, {
         marshallOptions: { convertEmptyValues: false },
       });
+      installAttemptTracker(this.documentClient);
     }
     return this.documentClient;
   }
@@ -408,7 +410,7 @@ export class DynamoDBBackend extends BackendBase {
     pending: T[],
     id: (k: StoredKey | StoredItem) => string,
     send: (command: unknown) => Promise<(StoredKey | StoredItem)[]>,
-    build: () => { readonly middlewareStack: object },
+    build: () => object,
   ): Promise<SendOutcome<T>> {
     const command = build();
     track(command, () => true);
