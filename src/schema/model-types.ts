@@ -60,7 +60,7 @@ export function given(g: GeneratedModel, args: Values | null | undefined): Value
 }
 
 /** A GraphQL `where` input as the ORM's condition (the same shape, with field names). */
-function whereOf(g: GeneratedModel, where: Values): Values {
+export function whereOf(g: GeneratedModel, where: Values): Values {
   const out: Values = {};
   for (const [k, v] of Object.entries(where)) {
     if (v === undefined) continue;

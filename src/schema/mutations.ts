@@ -1,10 +1,17 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { type CompiledModel, ConflictError, type ModelBase, NotFoundError } from '../orm/index.js';
+import type { AnyField, CompiledModel, ModelBase } from '../orm/index.js';
 import type { TablegraphBuilder } from './builder.js';
 import { loaderFor } from './context.js';
 import { dynamic, fieldMap } from './dynamic.js';
-import { guard } from './errors.js';
-import { type GeneratedModel, given, keyArgs, type Values, visible } from './model-types.js';
+import { badInput, guard } from './errors.js';
+import {
+  type GeneratedModel,
+  given,
+  keyArgs,
+  type Values,
+  visible,
+  whereOf,
+} from './model-types.js';
 import { scalarOf } from './where.js';
 
 const MANAGED = new Set(['createdAt', 'updatedAt', 'version']);
@@ -18,10 +25,27 @@ function managedField(model: CompiledModel, name: string): boolean {
   );
 }
 
-const keyText = (key: Values) =>
-  Object.fromEntries(
-    Object.entries(key).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : String(v)]),
-  );
+/**
+ * The atomic operations of an update, grouped by operation in the update input (`add: { stock: -1 }`,
+ * `append: { colors: ["red"] }`), as Hasura groups `_inc`/`_append`: a GraphQL input field has one
+ * type, so a field cannot take either a value or an operation. Each maps to the ORM's
+ * `{ field: { op: operand } }`.
+ */
+const ATOMIC_GROUPS: readonly {
+  readonly group: string;
+  readonly kinds: readonly AnyField['kind'][];
+  readonly description: string;
+}[] = [
+  {
+    group: 'add',
+    kinds: ['int', 'float', 'stringSet', 'numberSet'],
+    description: 'Adds to numbers (negative to subtract) and members to sets, atomically.',
+  },
+  { group: 'delete', kinds: ['stringSet', 'numberSet'], description: 'Removes members from sets.' },
+  { group: 'append', kinds: ['list'], description: 'Adds elements at the end of lists.' },
+  { group: 'prepend', kinds: ['list'], description: 'Adds elements at the start of lists.' },
+  { group: 'removeAt', kinds: ['list'], description: 'Removes list elements by position.' },
+];
 
 /**
  * create / update / delete mutations of one model. Update is partial (omitted fields stay) and
@@ -52,14 +76,76 @@ export function addMutations(builder: TablegraphBuilder, g: GeneratedModel): voi
             type: 'Int',
             description: 'Fail with CONFLICT unless the stored version is this one.',
           });
+        if (partial)
+          for (const [group, ref] of atomicInputs)
+            out[group] = f.field({
+              type: ref,
+              description: ATOMIC_GROUPS.find((a) => a.group === group)!.description,
+            });
         return fieldMap(out);
       },
     });
+  // One input per atomic operation that some field of the model supports.
+  const updatable = [...model.fields].filter(
+    ([field, def]) => visible(def) && !managedField(model, field) && !keyNames.has(field),
+  );
+  const atomicInputs = new Map<string, object>();
+  for (const { group, kinds } of ATOMIC_GROUPS) {
+    const members = updatable.filter(([, def]) => kinds.includes(def.kind));
+    if (members.length === 0) continue;
+    const name = `${names.type}${group[0]!.toUpperCase()}${group.slice(1)}Input`;
+    atomicInputs.set(
+      group,
+      builder.inputType(name, {
+        fields: (t) => {
+          const f = dynamic(t);
+          return fieldMap(
+            Object.fromEntries(
+              members.map(([field, def]) => {
+                const scalar = scalarOf(def, enums.get(field) ?? null);
+                const type =
+                  group === 'removeAt'
+                    ? ['Int']
+                    : def.kind === 'int' || def.kind === 'float'
+                      ? scalar
+                      : [scalar];
+                return [naming.toGraphQL(field), f.field({ type })];
+              }),
+            ),
+          );
+        },
+      }),
+    );
+  }
   const createInput = inputType(`Create${names.type}Input`, false);
   const updateInput = inputType(`Update${names.type}Input`, true);
   const Model = cls as unknown as {
     create: (d: object) => Promise<ModelBase>;
-    get: (k: object) => Promise<ModelBase | null>;
+    update: (k: object, c: object, o: object) => Promise<ModelBase>;
+    delete: (k: object) => Promise<ModelBase | null>;
+  };
+  /** An update input as the ORM's changes: plain fields, then each atomic group's fields. */
+  const changesOf = (input: Values): { changes: Values; expectedVersion?: number } => {
+    const { expectedVersion, ...rest } = input;
+    const groups = new Set(atomicInputs.keys());
+    const plain = Object.fromEntries(Object.entries(rest).filter(([k]) => !groups.has(k)));
+    const changes = given(g, plain);
+    for (const group of groups) {
+      const members = given(g, rest[group] as Values | null | undefined);
+      for (const [field, operand] of Object.entries(members)) {
+        if (field in changes)
+          throw badInput(
+            `${naming.toGraphQL(field)} is changed twice (by value or by more than one operation); give it once`,
+          );
+        changes[field] = { [group]: operand };
+      }
+    }
+    return {
+      changes,
+      ...(expectedVersion === null || expectedVersion === undefined
+        ? {}
+        : { expectedVersion: expectedVersion as number }),
+    };
   };
 
   builder.mutationFields((t) => {
@@ -84,28 +170,28 @@ export function addMutations(builder: TablegraphBuilder, g: GeneratedModel): voi
       }),
       [`update${names.type}`]: f.field({
         type: ref,
-        description: `Changes the given fields of a ${names.type} (others stay); NOT_FOUND, or CONFLICT on a stale version.`,
-        args: { ...keyArgs(f, g, tableKey), input: f.arg({ type: updateInput, required: true }) },
+        description: `Changes the given fields of a ${names.type} in one write (others stay); atomic operations and \`if\` apply in the same request. NOT_FOUND, or CONFLICT (with the current item) when \`if\` or \`expectedVersion\` fails.`,
+        args: {
+          ...keyArgs(f, g, tableKey),
+          input: f.arg({ type: updateInput, required: true }),
+          if: f.arg({
+            type: g.where,
+            description: 'Conditions the stored item must meet, checked in the same write.',
+          }),
+        },
         resolve: guard(
           async (
             _root: unknown,
-            args: Values & { input: Values },
+            args: Values & { input: Values; if?: Values | null },
             ctx: unknown,
             info: GraphQLResolveInfo,
           ) => {
-            const { input, ...keyArgValues } = args;
-            const key = given(g, keyArgValues);
-            const item = await Model.get(key);
-            if (!item) throw new NotFoundError(model.entity, keyText(key));
-            const { expectedVersion, ...changes } = given(g, input);
-            const version = (item as unknown as Values).version;
-            if (expectedVersion != null && version !== expectedVersion)
-              throw new ConflictError(
-                `${names.type} is at version ${version}, not ${expectedVersion}`,
-                item,
-              );
-            Object.assign(item, changes);
-            await item.save();
+            const { input, if: condition, ...keyArgValues } = args;
+            const { changes, expectedVersion } = changesOf(input);
+            const item = await Model.update(given(g, keyArgValues), changes, {
+              ...(condition ? { if: whereOf(g, condition) } : {}),
+              ...(expectedVersion === undefined ? {} : { expectedVersion }),
+            });
             loaderFor(ctx, info).prime(item);
             return item;
           },
@@ -113,15 +199,13 @@ export function addMutations(builder: TablegraphBuilder, g: GeneratedModel): voi
       }),
       [`delete${names.type}`]: f.field({
         type: 'Boolean',
-        description: `Deletes a ${names.type}: true if it existed.`,
+        description: `Deletes a ${names.type} in one write: true if it existed.`,
         args: keyArgs(f, g, tableKey),
         resolve: guard(
           async (_root: unknown, args: Values, ctx: unknown, info: GraphQLResolveInfo) => {
-            const item = await Model.get(given(g, args));
-            if (!item) return false;
-            const deleted = await item.delete();
-            loaderFor(ctx, info).clear(item);
-            return deleted;
+            const deleted = await Model.delete(given(g, args));
+            if (deleted) loaderFor(ctx, info).clear(deleted);
+            return deleted !== null;
           },
         ),
       }),

@@ -1,0 +1,124 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DynamoDBBackend } from '../../src/orm/index.js';
+import { defineModels, type Models } from '../fixtures/models.js';
+import { countRequests, type Engine, startDynalite, truncate } from '../helpers/engines.js';
+import { serve } from './harness.js';
+
+// Mutations at the physical minimum, counted on dynalite: one UpdateItem per update (its condition
+// inside), one DeleteItem per delete; NOT_FOUND and CONFLICT come from the condition's failure.
+
+describe('mutations, counted on dynalite', () => {
+  let engine: Engine;
+  let backend: DynamoDBBackend;
+  let m: Models;
+  let requests: ReturnType<typeof countRequests>;
+  let gql: ReturnType<typeof serve>['gql'];
+
+  beforeAll(async () => {
+    engine = await startDynalite();
+    backend = new DynamoDBBackend({ tableName: 'mutations', endpoint: engine.endpoint });
+    m = defineModels(backend);
+    await backend.createTable([m.User, m.TodoItem, m.Order, m.Product, m.Document]);
+    requests = countRequests(backend);
+    gql = serve(m).gql;
+  });
+  afterAll(async () => {
+    backend.close();
+    await engine.close();
+  });
+  beforeEach(async () => {
+    await truncate(backend);
+    await m.User.create({ id: 'alice', email: 'a@x.io', name: 'Alice', tenantId: 'acme' });
+    await m.Product.create({ sku: 'p1', price: 5, stock: 20, colors: ['red'] });
+    await m.Document.create({ id: 'd1', body: 'one' });
+    requests.reset();
+  });
+
+  it('updateUser is one UpdateItem and answers the stored item', async () => {
+    const res = await gql(
+      'mutation { updateUser(rowId: "alice", input: { name: "Al", age: 41 }) { name age tenantId } }',
+    );
+    expect(res.errors).toBeUndefined();
+    expect(res.data).toEqual({ updateUser: { name: 'Al', age: 41, tenantId: 'acme' } });
+    expect(requests.counts).toEqual({ UpdateItemCommand: 1 });
+    const update = requests.log[0]!.input;
+    expect(update.UpdateExpression).not.toMatch(/email/); // only what changed (and updatedAt/GSI keys)
+  });
+
+  it('a versioned update is one UpdateItem with the version as its condition', async () => {
+    const ok = await gql(
+      'mutation { updateDocument(rowId: "d1", input: { body: "two", expectedVersion: 1 }) { body version } }',
+    );
+    expect(ok.data).toEqual({ updateDocument: { body: 'two', version: 2 } });
+    expect(requests.counts).toEqual({ UpdateItemCommand: 1 });
+    requests.reset();
+    const stale = await gql(
+      'mutation { updateDocument(rowId: "d1", input: { body: "three", expectedVersion: 1 }) { body } }',
+    );
+    expect(stale.errors?.[0]?.extensions).toMatchObject({
+      code: 'CONFLICT',
+      current: { body: 'two', version: 2 },
+    });
+    expect(requests.counts.UpdateItemCommand).toBe(1);
+    expect(requests.counts.GetItemCommand ?? 0).toBeLessThanOrEqual(1); // dynalite returns no item with the failure: one read names it
+  });
+
+  it('NOT_FOUND comes from the update condition, not from a read before', async () => {
+    const res = await gql(
+      'mutation { updateUser(rowId: "nobody", input: { name: "X" }) { name } }',
+    );
+    expect(res.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect(requests.counts.UpdateItemCommand).toBe(1);
+  });
+
+  it('deleteUser is one DeleteItem: true, then false', async () => {
+    expect((await gql('mutation { deleteUser(rowId: "alice") }')).data).toEqual({
+      deleteUser: true,
+    });
+    expect(requests.counts).toEqual({ DeleteItemCommand: 1 });
+    expect((await gql('mutation { deleteUser(rowId: "alice") }')).data).toEqual({
+      deleteUser: false,
+    });
+    expect(requests.counts).toEqual({ DeleteItemCommand: 2 });
+  });
+
+  it('applies atomic operations and an `if` condition in the same request', async () => {
+    const res = await gql(
+      'mutation { updateProduct(sku: "p1", input: { add: { stock: -3, tags: ["new"] }, append: { colors: ["blue"] } }, if: { stock: { gte: 3 } }) { stock tags colors } }',
+    );
+    expect(res.errors).toBeUndefined();
+    expect(res.data).toEqual({
+      updateProduct: { stock: 17, tags: ['new'], colors: ['red', 'blue'] },
+    });
+    expect(requests.counts).toEqual({ UpdateItemCommand: 1 });
+    const refused = await gql(
+      'mutation { updateProduct(sku: "p1", input: { add: { stock: -1 } }, if: { stock: { gte: 100 } }) { stock } }',
+    );
+    expect(refused.errors?.[0]?.extensions).toMatchObject({
+      code: 'CONFLICT',
+      current: { stock: 17 },
+    });
+  });
+
+  it('refuses a field changed both by value and by an operation, before any request', async () => {
+    const res = await gql(
+      'mutation { updateProduct(sku: "p1", input: { stock: 1, add: { stock: 1 } }) { stock } }',
+    );
+    expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(requests.counts).toEqual({});
+  });
+
+  it('50 concurrent conditional decrements of a stock of 20: 20 successes, 30 CONFLICT, stock 0', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 50 }, () =>
+        gql(
+          'mutation { updateProduct(sku: "p1", input: { add: { stock: -1 } }, if: { stock: { gte: 1 } }) { stock } }',
+        ),
+      ),
+    );
+    const codes = results.map((r) => (r.errors ? r.errors[0]!.extensions?.code : 'OK'));
+    expect(codes.filter((c) => c === 'OK').length).toBe(20);
+    expect(codes.filter((c) => c === 'CONFLICT').length).toBe(30);
+    expect((await m.Product.get({ sku: 'p1' }))?.stock).toBe(0);
+  });
+});
