@@ -61,7 +61,8 @@ function parse(argv: readonly string[], defaults: { models?: string }, env: Node
   try {
     parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UsageError((error as Error).message.split('\n')[0]);
+    // Node's own wording, first sentence: "Unknown option '--x'", "Option '--models <value>' argument missing".
+    throw new UsageError((error as Error).message.split(/\.\s|\n/)[0]);
   }
   const { values, positionals } = parsed;
   if (values.help) return { help: true as const };
