@@ -28,6 +28,23 @@ export async function timeCalls(fn: () => Promise<unknown>, n: number): Promise<
   return Number(process.hrtime.bigint() - start) / 1000 / n;
 }
 
+/**
+ * CPU µs (user + system, this process) and wall µs per call of `n` sequential awaited calls. CPU
+ * time leaves out the time other processes held the cores, so it is the steadier measure of
+ * client-side work on a shared machine.
+ */
+export async function timeCallsCpu(
+  fn: () => Promise<unknown>,
+  n: number,
+): Promise<{ cpu: number; wall: number }> {
+  const c0 = process.cpuUsage();
+  const w0 = process.hrtime.bigint();
+  for (let i = 0; i < n; i++) await fn();
+  const wall = Number(process.hrtime.bigint() - w0) / 1000 / n;
+  const c = process.cpuUsage(c0);
+  return { cpu: (c.user + c.system) / n, wall };
+}
+
 /** How many calls fill about `targetMs` (at least `floor`), measured after a short warm-up. */
 export async function calibrate(
   fn: () => Promise<unknown>,

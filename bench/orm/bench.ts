@@ -6,7 +6,7 @@ import { CannedTransport } from '../canned-transport.js';
 import { describeMachine, type Machine, machine } from '../lib/machine.js';
 import { ratio, table, writeResult } from '../lib/report.js';
 import { barChart } from '../lib/svg.js';
-import { calibrate, collect, rotate, type Stats, stats, timeCalls } from '../lib/timing.js';
+import { calibrate, collect, rotate, type Stats, stats, timeCallsCpu } from '../lib/timing.js';
 import { CHANGES, ITEMS, KEYS, normalise, PAGE, USER } from './fixture.js';
 import { OP_LABEL, OPS, type Op, type Subject, type SubjectFactory } from './subject.js';
 import { documentClient } from './subjects/document-client.js';
@@ -39,7 +39,10 @@ export interface OrmCell {
   readonly subject: string;
   readonly callsPerRound: number;
   readonly requests: number;
+  /** CPU µs per call (user + system of this process): the measure. */
   readonly us: Stats;
+  /** Wall-clock µs per call, for reference (includes time other processes held the cores). */
+  readonly wallUs: Stats;
   /** Median over rounds of (this round's µs / the DocumentClient's µs in the same round): the result. */
   readonly ratio: number;
   /** Minimum over the DocumentClient's minimum: the least disturbed rounds (a busy machine). */
@@ -146,7 +149,13 @@ export async function runOrmBench(options: OrmOptions, log = console.log): Promi
 
   const cells: OrmCell[] = [];
   for (const op of OPS) {
-    const fns = subjects.map((s) => ({ s, fn: operation(s, op), n: 0, samples: [] as number[] }));
+    const fns = subjects.map((s) => ({
+      s,
+      fn: operation(s, op),
+      n: 0,
+      samples: [] as number[],
+      wall: [] as number[],
+    }));
     for (const f of fns) {
       transport.use(f.s.id);
       f.n = await calibrate(f.fn, options.roundMs, 1);
@@ -157,7 +166,9 @@ export async function runOrmBench(options: OrmOptions, log = console.log): Promi
       collect();
       for (const f of rotate(fns, r)) {
         transport.use(f.s.id);
-        f.samples[r] = await timeCalls(f.fn, f.n);
+        const t = await timeCallsCpu(f.fn, f.n);
+        f.samples[r] = t.cpu;
+        f.wall[r] = t.wall;
       }
     }
     const baseline = fns.find((f) => f.s.id === BASELINE)!.samples;
@@ -170,6 +181,7 @@ export async function runOrmBench(options: OrmOptions, log = console.log): Promi
         callsPerRound: f.n,
         requests: requests.get(f.s.id)![op],
         us,
+        wallUs: stats(f.wall),
         // Paired per round (a slow stretch of a busy machine slows the whole round, not one
         // subject), then the median over rounds.
         ratio: stats(f.samples.map((x, r) => x / baseline[r]!)).median,
@@ -220,7 +232,7 @@ export function ormMarkdown(r: OrmResult): string {
     r.subjects.map((s) => [s.name, ...OPS.map((op) => ratio(cell(op, s.id).ratioMin))]),
   );
   const detail = table(
-    ['µs per call: min / median / max', ...OPS.map((op) => OP_LABEL[op])],
+    ['CPU µs per call: min / median / max', ...OPS.map((op) => OP_LABEL[op])],
     r.subjects.map((s) => [
       s.name,
       ...OPS.map((op) => {
@@ -234,7 +246,7 @@ export function ormMarkdown(r: OrmResult): string {
     r.subjects.map((s) => [s.name, ...OPS.map((op) => String(cell(op, s.id).requests))]),
   );
   return [
-    `ORM client-side cost, canned transport (${describeMachine(r.machine)}); ${r.options.rounds} alternating rounds of ~${r.options.roundMs} ms per library and operation.`,
+    `ORM client-side cost, canned transport (${describeMachine(r.machine)}); ${r.options.rounds} alternating rounds of ~${r.options.roundMs} ms per library and operation; CPU time of the process (user + system), paired per round.`,
     '',
     ratios,
     '',

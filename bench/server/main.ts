@@ -10,7 +10,14 @@ import { pick } from '../lib/mode.js';
 import { ratio, table, writeResult } from '../lib/report.js';
 import { rotate, stats } from '../lib/timing.js';
 import { seed, TABLE } from './data.js';
-import { ROOT, type RunningServer, SERVER_ENTRY, startEngine, startServer } from './processes.js';
+import {
+  cpuSeconds,
+  ROOT,
+  type RunningServer,
+  SERVER_ENTRY,
+  startEngine,
+  startServer,
+} from './processes.js';
 import { gql, probeNames, throughputOps } from './queries.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? pick(2, 4));
@@ -38,6 +45,8 @@ try {
     const same = JSON.stringify(answers[0]!.data) === JSON.stringify(answers[1]!.data);
     if (!same) console.log(`server: WARNING ${op.name}: the two servers answer different data`);
     const runs = new Map(servers.map((s) => [s.kind, [] as Result[]]));
+    // The servers' own CPU time per request (from /proc): steadier than req/s on a shared machine.
+    const cpuMs = new Map(servers.map((s) => [s.kind, [] as number[]]));
     const fire = (s: RunningServer, amount: number) =>
       autocannon({
         url: s.url,
@@ -59,7 +68,12 @@ try {
     }
     const amount = Math.max(2 * CONNECTIONS, Math.round(rate * SECONDS));
     for (let r = 0; r < ROUNDS; r++)
-      for (const s of rotate(servers, r)) runs.get(s.kind)!.push(await fire(s, amount));
+      for (const s of rotate(servers, r)) {
+        const cpu0 = cpuSeconds(s.pid);
+        const run = await fire(s, amount);
+        runs.get(s.kind)!.push(run);
+        cpuMs.get(s.kind)!.push(((cpuSeconds(s.pid) - cpu0) * 1000) / run.requests.total);
+      }
     const summary = servers.map((s) => {
       const rs = runs.get(s.kind)!;
       return {
@@ -71,6 +85,7 @@ try {
         errors: rs.reduce((n, x) => n + x.errors + x.timeouts + x.non2xx + x.mismatches, 0),
         requests: rs.reduce((n, x) => n + x.requests.total, 0),
         seconds: rs.reduce((n, x) => n + x.duration, 0),
+        cpuMsPerRequest: stats(cpuMs.get(s.kind)!),
       };
     });
     const [tg, hw] = summary;
@@ -79,10 +94,12 @@ try {
       sameData: same,
       servers: summary,
       ratio: tg!.reqPerSec.median / hw!.reqPerSec.median,
+      /** Hand-written CPU per request over tablegraph's: >= 1 means tablegraph does no more work. */
+      cpuRatio: hw!.cpuMsPerRequest.median / tg!.cpuMsPerRequest.median,
     };
     results.push(row);
     console.log(
-      `server: ${op.name}: tablegraph ${tg!.reqPerSec.median.toFixed(0)} req/s (p99 ${tg!.p99.median} ms), hand-written ${hw!.reqPerSec.median.toFixed(0)} req/s (p99 ${hw!.p99.median} ms), ratio ${ratio(row.ratio)}`,
+      `server: ${op.name}: tablegraph ${tg!.reqPerSec.median.toFixed(0)} req/s (p99 ${tg!.p99.median} ms), hand-written ${hw!.reqPerSec.median.toFixed(0)} req/s (p99 ${hw!.p99.median} ms), ratio ${ratio(row.ratio)}; server CPU per request ${tg!.cpuMsPerRequest.median.toFixed(2)} vs ${hw!.cpuMsPerRequest.median.toFixed(2)} ms (${ratio(row.cpuRatio)})`,
     );
   }
   const m = machine();
@@ -104,12 +121,14 @@ try {
       ratio(r.ratio),
       ms(tg),
       ms(hw),
+      `${tg!.cpuMsPerRequest.median.toFixed(2)} / ${hw!.cpuMsPerRequest.median.toFixed(2)}`,
+      ratio(r.cpuRatio),
       `${tg!.errors} / ${hw!.errors}`,
     ];
   });
   writeResult(
     'server.md',
-    `GraphQL server throughput (${describeMachine(m)}): the real server (\`${relative(ROOT, SERVER_ENTRY)}\`, as \`npm start\` runs it) vs hand-written yoga + DataLoader + DocumentClient, one separate dynalite process (${items} items), autocannon ${CONNECTIONS} connections, ${ROUNDS} alternating runs each (a fixed number of requests worth about ${SECONDS} s, at least ${2 * CONNECTIONS}), medians; errors count transport errors, timeouts, non-2xx and any answer that differs from the checked one.\n\n${table(
+    `GraphQL server throughput (${describeMachine(m)}): the real server (\`${relative(ROOT, SERVER_ENTRY)}\`, as \`npm start\` runs it) vs hand-written yoga + DataLoader + DocumentClient, one separate dynalite process (${items} items), autocannon ${CONNECTIONS} connections, ${ROUNDS} alternating runs each (a fixed number of requests worth about ${SECONDS} s, at least ${2 * CONNECTIONS}), medians. Server CPU is each server process's own user + system time per request (from /proc): on a shared machine it is the steadier figure. Errors count transport errors, timeouts, non-2xx and any answer that differs from the checked one.\n\n${table(
       [
         'operation',
         'tablegraph req/s',
@@ -117,6 +136,8 @@ try {
         'ratio',
         'tablegraph p50 / p99 ms',
         'hand-written p50 / p99 ms',
+        'server CPU ms per request (tg / hw)',
+        'CPU ratio (hw / tg)',
         'errors (tg / hw)',
       ],
       rows,

@@ -1,6 +1,6 @@
 // Child processes of the server benches: the engine, the servers; started, awaited and stopped.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
@@ -66,6 +66,16 @@ export function spawnTs(
   });
 }
 
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux); NaN elsewhere. */
+export function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in USER_HZ (100)
+  } catch {
+    return Number.NaN;
+  }
+}
+
 export interface Engine {
   readonly endpoint: string;
   counts(): Promise<Record<string, number>>;
@@ -95,6 +105,7 @@ export type ServerKind = 'tablegraph' | 'handwritten' | 'naive';
 export interface RunningServer {
   readonly kind: ServerKind;
   readonly url: string;
+  readonly pid: number;
   stop(): Promise<void>;
 }
 
@@ -123,5 +134,5 @@ export async function startServer(
   const child = await spawnTs(script, env, /https?:\/\/\S+\/graphql/, 60_000, nodeArgs);
   let url = child.firstLine.match(/https?:\/\/\S+\/graphql/)![0];
   url = url.replace('localhost', '127.0.0.1');
-  return { kind, url, stop: child.stop };
+  return { kind, url, pid: child.proc.pid!, stop: child.stop };
 }
