@@ -9,6 +9,8 @@ export interface FaultMix {
   readonly throttle?: number;
   /** Share of requests whose connection resets: half before the engine sees them, half after it applied them. */
   readonly reset?: number;
+  /** Of the resets, the share that happens after the engine applied the request. @default 0.5 */
+  readonly resetAfter?: number;
   /** Share of write requests (PutItem, UpdateItem, DeleteItem) the engine applies, then the response is lost. */
   readonly lostResponse?: number;
   /** Only these commands get faults (e.g. 'DeleteItemCommand'); default: all. */
@@ -81,7 +83,7 @@ export function injectFaults(backend: DynamoDBBackend, mix: FaultMix): FaultLog 
         throw throttled();
       }
       const resetRoll = random() < (mix.reset ?? 0);
-      const resetAfter = resetRoll && random() < 0.5;
+      const resetAfter = resetRoll && random() < (mix.resetAfter ?? 0.5);
       if (resetRoll && !resetAfter) {
         log.injected.resetBefore++;
         throw reset();

@@ -294,7 +294,14 @@ export class DynamoDBBackend extends BackendBase {
             return (op as { returnNew: boolean }).returnNew ? current : null;
           continue;
         }
-        throw wrap(operation, error);
+        if (!maybeApplied) throw wrap(operation, error);
+        // Out of retries after a lost response: say that the write may have been applied.
+        const detail = `${errorName(error) || 'Error'}: ${(error as Error | null)?.message ?? String(error)}`;
+        throw new BackendError(
+          operation,
+          `${detail} (a response was lost: the write may have been applied; read the item to know)`,
+          error,
+        );
       }
     }
   }
@@ -391,6 +398,8 @@ export class DynamoDBBackend extends BackendBase {
     if (!report.failure) return;
     const written = await this.storedAsWritten(layout, report);
     const unprocessed = report.unprocessed.filter((item) => !written.has(item));
+    // Every item the batch did not hear back about is stored as it wrote it: the batch is complete.
+    if (unprocessed.length === 0) return;
     const left = new Set(unprocessed);
     throw batchError(
       'BatchWriteItem',
