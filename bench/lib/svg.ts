@@ -11,6 +11,8 @@ export interface Group {
 export interface ChartOptions {
   readonly title: string;
   readonly subtitle: string;
+  /** A second line under the subtitle, e.g. the machine the result was taken on. */
+  readonly note?: string;
   readonly groups: readonly Group[];
   readonly series: readonly string[];
   /** Drawn as a dashed line, e.g. 1 for "same as the baseline". */
@@ -26,7 +28,7 @@ export function barChart(o: ChartOptions): string {
   const gap = 10;
   const left = 130;
   const plotW = 560;
-  const top = 58;
+  const top = o.note ? 74 : 58;
   const values = o.groups.flatMap((g) => g.bars.map((b) => b.value)).filter((v) => v > 0);
   const lo = 2 ** Math.floor(Math.log2(Math.min(0.5, ...values)));
   const hi = 2 ** Math.ceil(Math.log2(Math.max(2, ...values)));
@@ -41,6 +43,7 @@ export function barChart(o: ChartOptions): string {
     `<text x="10" y="20" font-size="14" font-weight="600">${esc(o.title)}</text>`,
     `<text x="10" y="38" fill="#555">${esc(o.subtitle)}</text>`,
   ];
+  if (o.note) out.push(`<text x="10" y="54" fill="#555">${esc(o.note)}</text>`);
   const bottom = top + o.groups.length * groupH;
   for (let t = lo; t <= hi; t *= 2) {
     out.push(

@@ -1,5 +1,6 @@
 // The client-side ORM bench: every library on one SDK client whose transport answers canned
 // responses from memory, side by side, alternating rounds; ratios to the bare DocumentClient.
+import { readFileSync } from 'node:fs';
 import { DynamoDB } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CannedTransport } from '../canned-transport.js';
@@ -264,7 +265,8 @@ export function ormChart(r: OrmResult): string {
   const cell = (op: Op, id: string) => r.cells.find((c) => c.op === op && c.subject === id)!;
   return barChart({
     title: 'Client-side cost per call, ratio to the bare DocumentClient (lower is better)',
-    subtitle: `median of ${r.options.rounds} paired, alternating rounds; canned transport; ${describeMachine(r.machine)}`,
+    subtitle: `CPU time, median of ${r.options.rounds} paired, alternating rounds; one SDK client on a canned transport`,
+    note: describeMachine(r.machine),
     series: r.subjects.filter((s) => s.id !== BASELINE).map((s) => s.name),
     groups: OPS.map((op) => ({
       label: OP_LABEL[op],
@@ -275,6 +277,11 @@ export function ormChart(r: OrmResult): string {
     reference: 1,
     unit: 'x',
   });
+}
+
+/** Rewrites the markdown and the chart from a saved result (`bench/results/orm.json`). */
+export function rewriteOrm(path: string): void {
+  writeOrm(JSON.parse(readFileSync(path, 'utf8')) as OrmResult);
 }
 
 export function writeOrm(r: OrmResult, suffix = ''): void {
