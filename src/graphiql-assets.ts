@@ -38,7 +38,10 @@ const cache = new Map<string, Buffer>();
 
 /** Yoga's GraphiQL page with every asset pointing at this server (when it has them). */
 export function renderLocalGraphiQL(options: Parameters<typeof renderGraphiQL>[0]): string {
-  const page = renderGraphiQL(options);
+  // Yoga's page opens on `query` (then the URL's ?query=), not on `defaultQuery`, which GraphiQL
+  // only uses for new tabs: pass it as both.
+  const opened = { ...options, query: options?.defaultQuery };
+  const page = renderGraphiQL(opened);
   return dist() === null ? page : page.replace(CDN, ASSETS).replace(FAVICON, '');
 }
 

@@ -56,10 +56,20 @@ export function exampleQuery(schema: GraphQLSchema): string {
     (t): t is GraphQLObjectType =>
       isObjectType(t) && t.getInterfaces().some((i) => isInterfaceType(i) && i.name === 'Node'),
   );
+  // Short lines: GraphiQL's editor is about 60 characters wide.
+  const names = nodes.map((t) => t.name);
+  const modelLines: string[] = [];
+  for (const name of names.length ? names : ['(none)']) {
+    const last = modelLines.at(-1);
+    if (last !== undefined && last.length + name.length < 56)
+      modelLines[modelLines.length - 1] = `${last}, ${name}`;
+    else modelLines.push(name);
+  }
   const header = [
-    '# tablegraph: a GraphQL API over one DynamoDB table, generated from the models',
-    `# ${nodes.map((t) => t.name).join(', ') || '(none)'}. Run this query (Ctrl+Enter); the`,
-    '# documentation explorer lists every lookup, list, index and mutation.',
+    '# tablegraph: GraphQL over one DynamoDB table.',
+    ...modelLines.map((line, i) => `# ${i === 0 ? 'Models: ' : '  '}${line}`),
+    '# Run it (Ctrl+Enter): a list and its relation, whose',
+    '# lookups go to DynamoDB as one BatchGetItem.',
   ].join('\n');
   const lists = Object.values(query?.getFields() ?? {}).filter(
     (f) => !f.args.some((a) => isNonNullType(a.type)) && nodeTypeOf(f) !== null,

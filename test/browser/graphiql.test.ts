@@ -13,7 +13,7 @@ const shots = join(import.meta.dirname, '..', '..', 'test-results');
 
 describe('GraphiQL in a real browser', () => {
   it.skipIf(missing !== null)(
-    `types a query, runs it and reads the result${missing ? ` — skipped: ${missing}` : ''}`,
+    `opens on an example query over the models, runs it, then a typed query${missing ? ` — skipped: ${missing}` : ''}`,
     async () => {
       const app = await startMain({ TABLEGRAPH_MEMORY: '1' });
       const profile = mkdtempSync(join(tmpdir(), 'tablegraph-chromium-'));
@@ -38,21 +38,36 @@ describe('GraphiQL in a real browser', () => {
           .locator('.graphiql-query-editor .CodeMirror, .graphiql-query-editor .monaco-editor')
           .first();
         await editor.waitFor({ timeout: 30_000 });
+        const result = page.locator('.graphiql-response, section.result-window').first();
+        const text = async () => ((await result.textContent()) ?? '').replace(/\s+/g, ' ');
+        // It opens on an example over the served models, with a comment saying what this is.
+        await expect
+          .poll(async () => ((await editor.textContent()) ?? '').replace(/\s+/g, ' '), {
+            timeout: 30_000,
+          })
+          .toContain('tablegraph: GraphQL over one DynamoDB table.');
+        expect(((await editor.textContent()) ?? '').replace(/\s+/g, ' ')).toContain(
+          'query Example',
+        );
+        // Run as it opens: a list with a relation, answered with real data.
+        await editor.click();
+        await page.keyboard.press('Control+Enter');
+        await expect.poll(text, { timeout: 30_000 }).toContain('"todoItems"');
+        expect(await text()).toContain('"name": "Alice"');
+        mkdirSync(shots, { recursive: true });
+        await page.screenshot({ path: join(shots, 'graphiql-example.png') });
+
         await editor.click();
         await page.keyboard.press('Control+A');
         await page.keyboard.press('Delete');
         await page.keyboard.insertText(
-          '{ usersByTenantIndex(tenantId: "acme") { edges { node { rowId name } } } }',
+          'query TenantUsers { usersByTenantIndex(tenantId: "acme") { edges { node { rowId name } } } }',
         );
+        // GraphiQL takes the new operation name from the editor after a short debounce.
+        await page.waitForTimeout(1000);
         await page.keyboard.press('Control+Enter');
-        const result = page.locator('.graphiql-response, section.result-window').first();
-        await expect
-          .poll(async () => ((await result.textContent()) ?? '').replace(/\s+/g, ' '), {
-            timeout: 30_000,
-          })
-          .toContain('"name": "Bob"');
-        const text = ((await result.textContent()) ?? '').replace(/\s+/g, ' ');
-        expect(text).toContain('"rowId": "alice"');
+        await expect.poll(text, { timeout: 30_000 }).toContain('"name": "Bob"');
+        expect(await text()).toContain('"rowId": "alice"');
         mkdirSync(shots, { recursive: true });
         await page.screenshot({ path: join(shots, 'graphiql.png') });
       } finally {
