@@ -11,10 +11,11 @@ it('runs the README quickstart as written', async () => {
   const dir = join(root, 'test', '.generated');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'readme-quickstart.ts');
-  // The quickstart imports from the repository root; the generated copy lives two folders down.
+  // The quickstart imports the package as a user does; here that is the ORM's source entry.
+  expect(code).toContain("from 'tablegraph';");
   writeFileSync(
     file,
-    `${code!.replaceAll("'./src/", "'../../src/")}\nexport { User, TodoItem, Order, items, cursor };\n`,
+    `${code!.replaceAll("from 'tablegraph';", "from '../../src/orm/index.js';")}\nexport { User, TodoItem, Order, items, cursor };\n`,
   );
   const mod = await import(file);
   expect(mod.items.map((u: { id: string }) => u.id)).toEqual(['user-123']);
