@@ -18,7 +18,11 @@ export function summarise(path: string, top = 25, filter?: RegExp): string {
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  const total = p.samples.length;
+  // Percentages of the busy samples: (idle) is time the thread waited (I/O, or other processes).
+  const idleIds = new Set(
+    p.nodes.filter((n) => n.callFrame.functionName === '(idle)').map((n) => n.id),
+  );
+  const total = p.samples.filter((id) => !idleIds.has(id)).length;
   const name = (n: Node) => {
     const url = n.callFrame.url
       .replace(/^file:\/\/\/work\/main\//, '')
@@ -30,6 +34,7 @@ export function summarise(path: string, top = 25, filter?: RegExp): string {
   const counts = new Map<number, number>();
   for (const s of p.samples) counts.set(s, (counts.get(s) ?? 0) + 1);
   for (const [id, c] of counts) {
+    if (idleIds.has(id)) continue;
     const n = byId.get(id)!;
     self.set(name(n), (self.get(name(n)) ?? 0) + c);
     const seen = new Set<string>();
@@ -49,7 +54,7 @@ export function summarise(path: string, top = 25, filter?: RegExp): string {
       .map(([k, v]) => `${pct(v).padStart(6)}  ${k}`)
       .join('\n');
   const own = [...self].filter(([k]) => !filter || filter.test(k)).reduce((a, [, v]) => a + v, 0);
-  return `samples ${total}; self time in the filtered files: ${pct(own)}\n-- self --\n${rows(self)}\n-- inclusive --\n${rows(incl)}`;
+  return `busy samples ${total}; self time in the filtered files: ${pct(own)}\n-- self --\n${rows(self)}\n-- inclusive --\n${rows(incl)}`;
 }
 
 // node --import tsx bench/lib/profile-summary.ts <profile> [top] [regexp on file:function]

@@ -33,6 +33,8 @@ export interface OrmOptions {
   readonly roundMs: number;
   /** Only these subject ids (all when absent). */
   readonly only?: readonly string[];
+  /** Set when the result is the median of several process runs. */
+  readonly processRuns?: number;
 }
 
 export interface OrmCell {
@@ -247,7 +249,7 @@ export function ormMarkdown(r: OrmResult): string {
     r.subjects.map((s) => [s.name, ...OPS.map((op) => String(cell(op, s.id).requests))]),
   );
   return [
-    `ORM client-side cost, canned transport (${describeMachine(r.machine)}); ${r.options.rounds} alternating rounds of ~${r.options.roundMs} ms per library and operation; CPU time of the process (user + system), paired per round.`,
+    `ORM client-side cost, canned transport (${describeMachine(r.machine)}); ${r.options.rounds} alternating rounds of ~${r.options.roundMs} ms per library and operation${r.options.processRuns ? `, median of ${r.options.processRuns} process runs` : ', one process run'}; CPU time of the process (user + system), paired per round.`,
     '',
     ratios,
     '',

@@ -58,12 +58,12 @@ try {
         expectBody: answers[servers.indexOf(s)]!.text,
         timeout: 30,
       });
-    // Warm-up (2 requests per connection) also tells the rate; each timed run is then a fixed
+    // Warm-up (1 request per connection) also tells the rate; each timed run is then a fixed
     // number of requests worth about SECONDS, and never fewer than 2 per connection (a slow
     // operation on a busy machine still completes enough requests to be measured).
     let rate = Number.POSITIVE_INFINITY;
     for (const s of servers) {
-      const w = await fire(s, 2 * CONNECTIONS);
+      const w = await fire(s, CONNECTIONS);
       rate = Math.min(rate, w.requests.total / w.duration);
     }
     const amount = Math.max(2 * CONNECTIONS, Math.round(rate * SECONDS));
