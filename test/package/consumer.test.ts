@@ -2,7 +2,7 @@
 // the system temp folder (no path back into this repository), type-checked with that project's
 // own strict tsconfig, then run with plain `node` (no tsx): dynalite, plain Yoga, the Lambda
 // handler and the `tablegraph` command, all from the installed package.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -170,6 +170,69 @@ describe('the packed tarball in a fresh project', () => {
         },
       },
     });
+  }, 60_000);
+
+  it('serves from the installed package as a container would: `tablegraph serve` behind a port, without the optional peers', async () => {
+    const bin = join(app, 'node_modules', '.bin', 'tablegraph');
+    const child = spawn(
+      bin,
+      [
+        'serve',
+        '--models',
+        'dist/models.js',
+        '--port',
+        '0',
+        '--host',
+        '0.0.0.0',
+        '--table',
+        'served',
+      ],
+      {
+        cwd: app,
+        env: { ...env, DYNAMODB_ENDPOINT: engine.endpoint },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    try {
+      const url = await new Promise<string>((ok, fail) => {
+        const timer = setTimeout(() => fail(new Error(`no URL:\n${output}`)), 30_000);
+        child.stdout.on('data', () => {
+          const m = /GraphiQL at (\S+) \(engine: DynamoDB at \S+; seed data loaded\)/.exec(output);
+          if (m) {
+            clearTimeout(timer);
+            ok(m[1]!);
+          }
+        });
+        child.once('exit', () => fail(new Error(`exited:\n${output}`)));
+      });
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          query: '{ author(rowId: "ann") { name posts { edges { node { title } } } } }',
+        }),
+      });
+      expect(await res.json()).toEqual({
+        data: {
+          author: {
+            name: 'Ann',
+            posts: {
+              edges: [{ node: { title: 'Single-table design' } }, { node: { title: 'Cursors' } }],
+            },
+          },
+        },
+      });
+      // @graphql-yoga/graphiql is an optional peer, not installed here: Yoga's own page is served.
+      const page = await (await fetch(url, { headers: { accept: 'text/html' } })).text();
+      expect(page).toContain('query Example');
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((ok) => (child.exitCode === null ? child.once('exit', ok) : ok(null)));
+    }
+    expect(output).toContain('closing the store');
   }, 60_000);
 
   it('runs the installed `tablegraph` command: schema, create-table, and a one-line error for bad arguments', async () => {
