@@ -86,7 +86,7 @@ describe('batches under faults (30% unprocessed, 20% throttled, 2% resets)', () 
   for (const [run, maxAttempts] of [
     [1, 6],
     [2, 8],
-    [3, 20],
+    [3, 16],
   ] as const)
     it(`batchCreate then batchGet, run ${run} (maxAttempts ${maxAttempts}): complete, or an exact unprocessed list and silence after the failure`, async () => {
       const { backend, faults, m } = faulty(

@@ -1,7 +1,11 @@
 import { BackendError } from '../../errors.js';
 
 export interface RetryPolicy {
-  /** Attempts per chunk, the first included. @default 8 */
+  /**
+   * Attempts per chunk, the first included. @default 16 (under 30% unprocessed and 20% throttled
+   * requests, 8 attempts left some chunk unfinished in every 10,000-item batch; 16 finished them in
+   * about 35 s on dynalite). `budgetMs` bounds the whole call.
+   */
   readonly maxAttempts: number;
   /** First backoff, in ms; doubles each retry. @default 25 */
   readonly baseDelayMs: number;
@@ -14,7 +18,7 @@ export interface RetryPolicy {
 }
 
 export const defaultRetryPolicy: RetryPolicy = {
-  maxAttempts: 8,
+  maxAttempts: 16,
   baseDelayMs: 25,
   maxDelayMs: 2000,
   concurrency: 4,
