@@ -36,26 +36,6 @@ export function backoffDelay(policy: RetryPolicy, attempt: number): number {
   return Math.random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Runs `work` over the items with at most `concurrency` in flight, keeping result order. */
-export async function mapConcurrent<T, R>(
-  items: readonly T[],
-  concurrency: number,
-  work: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await work(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
-  return results;
-}
-
 /**
  * What one request of a batch did. `left` are the requests the engine answered as unprocessed; on
  * `error`, none of the request was acknowledged and `ambiguous` tells whether it may still have been
@@ -101,8 +81,24 @@ export async function runBatch<T>(
   const uncertain = new Set<T>();
   let failure: BatchReport<T>['failure'] = null;
   let sent = 0;
+  // A chunk waiting out a backoff wakes up as soon as another one fails, so the call rejects then.
+  let wake = () => {};
+  const failed = new Promise<void>((resolve) => {
+    wake = resolve;
+  });
   const fail = (message: string, cause: unknown) => {
     failure ??= { message, cause };
+    wake();
+  };
+  const backoff = async (ms: number) => {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, ms);
+      }),
+      failed,
+    ]);
+    clearTimeout(timer);
   };
   const runChunk = async (pending: T[]) => {
     // The last failed request of this chunk, if its last attempt failed (else the engine's leftovers).
@@ -129,7 +125,7 @@ export async function runBatch<T>(
           );
           break;
         }
-        await sleep(delay);
+        await backoff(delay);
         if (failure) break;
       }
       sent++;
