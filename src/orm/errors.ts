@@ -10,7 +10,8 @@ export type OrmErrorCode =
   | 'orm.multipleResults'
   | 'orm.invalidCursor'
   | 'orm.configuration'
-  | 'orm.backend';
+  | 'orm.backend'
+  | 'orm.batchIncomplete';
 
 export class OrmError extends Error {
   readonly code: OrmErrorCode;
@@ -99,6 +100,24 @@ export class BackendError extends OrmError {
     this.operation = operation;
     this.unprocessed = unprocessed;
     this.processed = processed;
+  }
+}
+
+/**
+ * A batch write that stopped part-way after its retries: which of the given items (by position in
+ * the list the caller passed) were written and which were not. Retrying the unwritten ones completes it.
+ */
+export class BatchWriteError extends OrmError {
+  constructor(
+    message: string,
+    /** Positions of the items that were written. */
+    readonly written: readonly number[],
+    /** Positions of the items that were not. */
+    readonly unwritten: readonly number[],
+    /** The engine's failure (a BackendError with the stored items). */
+    cause: unknown,
+  ) {
+    super('orm.batchIncomplete', message, { cause });
   }
 }
 

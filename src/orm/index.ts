@@ -24,6 +24,7 @@ export {
 // Errors
 export {
   BackendError,
+  BatchWriteError,
   ConfigurationError,
   ConflictError,
   DuplicateKeyError,

@@ -115,12 +115,17 @@ function refuseKeyChange(ctx: ModelContext, original: StoredKey, key: StoredKey)
   ]);
 }
 
-/** After a successful write: the instance is persisted under its key, then afterSave hooks run. */
-export async function settle(prepared: PreparedWrite): Promise<void> {
+/** The instance is persisted under its key (its item was written). */
+export function markWritten(prepared: PreparedWrite): void {
   const state = prepared.instance[STATE];
   state.persisted = true;
   state.key = prepared.key;
   state.unknown = NO_UNKNOWN;
+}
+
+/** After a successful write: the instance is persisted under its key, then afterSave hooks run. */
+export async function settle(prepared: PreparedWrite): Promise<void> {
+  markWritten(prepared);
   await runHooks(prepared.ctx.model, 'afterSave', prepared.instance);
 }
 

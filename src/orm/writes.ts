@@ -2,6 +2,8 @@
 // (validation and hooks before any request); conditions travel in the same request as the write.
 import { ConditionFailed, type WriteOp } from './backend.js';
 import {
+  BackendError,
+  BatchWriteError,
   ConflictError,
   DuplicateKeyError,
   describe,
@@ -9,7 +11,7 @@ import {
   ValidationError,
   type ValidationIssue,
 } from './errors.js';
-import { instantiate, isVisible, throwIfAny } from './instances.js';
+import { instantiate, isVisible, keyFromItem, throwIfAny } from './instances.js';
 import type { StoredItem, StoredKey } from './layout.js';
 import {
   type AnyModelClass,
@@ -20,6 +22,7 @@ import {
 } from './registry.js';
 import {
   markDeleted,
+  markWritten,
   type PreparedWrite,
   prepareWrite,
   restore,
@@ -193,10 +196,40 @@ export async function batchCreate<M extends AnyModelClass>(
     prepared.push(p);
   }
   throwIfAny(model, issues);
-  await ctx.backend.batchPutItems(
-    layout,
-    prepared.map((p) => p.item),
-  );
+  try {
+    await ctx.backend.batchPutItems(
+      layout,
+      prepared.map((p) => p.item),
+    );
+  } catch (error) {
+    throw incomplete(ctx, error, prepared, seen);
+  }
   for (const p of prepared) await settle(p);
   return prepared.map((p) => p.instance) as InstanceType<M>[];
+}
+
+// Private: a batch that failed part-way, told by the positions of the items the engine never wrote.
+function incomplete(
+  ctx: ModelContext,
+  error: unknown,
+  prepared: readonly PreparedWrite[],
+  positions: ReadonlyMap<string, number>,
+): unknown {
+  if (!(error instanceof BackendError) || error.unprocessed.length === 0) return error;
+  const unwritten = new Set(
+    error.unprocessed.map((item) =>
+      positions.get(JSON.stringify(keyFromItem(ctx.layout, item as StoredItem))),
+    ),
+  );
+  if (unwritten.has(undefined)) return error;
+  const all = prepared.map((p) => positions.get(JSON.stringify(p.key))!);
+  const written = all.filter((i) => !unwritten.has(i));
+  for (const p of prepared)
+    if (!unwritten.has(positions.get(JSON.stringify(p.key)))) markWritten(p);
+  return new BatchWriteError(
+    `${ctx.model.entity}: ${written.length} of ${all.length} items written before the batch failed (${error.message}); retry the unwritten ones`,
+    written,
+    [...unwritten] as number[],
+    error,
+  );
 }

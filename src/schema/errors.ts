@@ -9,11 +9,16 @@ const CODES: Partial<Record<OrmErrorCode, string>> = {
   'orm.notFound': 'NOT_FOUND',
   'orm.conflict': 'CONFLICT',
   'orm.multipleResults': 'BAD_USER_INPUT',
+  'orm.batchIncomplete': 'BATCH_INCOMPLETE',
 };
 
 function extensionsOf(error: OrmError): Record<string, unknown> {
   const extra: Record<string, unknown> = {};
   if ('issues' in error) extra.issues = error.issues;
+  if ('written' in error && 'unwritten' in error) {
+    extra.written = error.written;
+    extra.unwritten = error.unwritten;
+  }
   if ('current' in error && error.current) {
     const current = error.current as { toJSON?: () => unknown };
     extra.current = typeof current.toJSON === 'function' ? current.toJSON() : current;

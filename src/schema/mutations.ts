@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import type { AnyField, CompiledModel, ModelBase } from '../orm/index.js';
+import { type AnyField, type CompiledModel, type ModelBase, transaction } from '../orm/index.js';
 import type { TablegraphBuilder } from './builder.js';
 import { loaderFor } from './context.js';
 import { dynamic, fieldMap } from './dynamic.js';
@@ -12,7 +12,13 @@ import {
   visible,
   whereOf,
 } from './model-types.js';
+import { upperFirst } from './names.js';
 import { scalarOf } from './where.js';
+
+/** One TransactWriteItems holds at most 100 writes. */
+const MAX_TRANSACTION = 100;
+/** A batch mutation's cap (40 BatchWriteItem requests). */
+const MAX_BATCH = 1000;
 
 const MANAGED = new Set(['createdAt', 'updatedAt', 'version']);
 
@@ -121,6 +127,7 @@ export function addMutations(builder: TablegraphBuilder, g: GeneratedModel): voi
   const updateInput = inputType(`Update${names.type}Input`, true);
   const Model = cls as unknown as {
     create: (d: object) => Promise<ModelBase>;
+    batchCreate: (d: readonly object[]) => Promise<ModelBase[]>;
     update: (k: object, c: object, o: object) => Promise<ModelBase>;
     delete: (k: object) => Promise<ModelBase | null>;
   };
@@ -165,6 +172,40 @@ export function addMutations(builder: TablegraphBuilder, g: GeneratedModel): voi
             const item = await Model.create(given(g, args.input));
             loaderFor(ctx, info).prime(item);
             return item;
+          },
+        ),
+      }),
+      [`create${upperFirst(names.plural)}`]: f.field({
+        type: [ref],
+        description: `Creates several ${names.type} items. Every input is validated before any is written. By default one BatchWriteItem per 25 items, which like DynamoDB overwrites an existing key; BATCH_INCOMPLETE lists the positions \`written\` and \`unwritten\` when a chunk still fails after retries. \`allOrNothing: true\`: one TransactWriteItems (at most ${MAX_TRANSACTION}), each create conditional on its key being free (ALREADY_EXISTS otherwise, nothing written).`,
+        args: {
+          inputs: f.arg({ type: [createInput], required: true }),
+          allOrNothing: f.arg({
+            type: 'Boolean',
+            description: 'All items in one transaction, or none.',
+          }),
+        },
+        resolve: guard(
+          async (
+            _root: unknown,
+            args: { inputs: Values[]; allOrNothing?: boolean | null },
+            ctx: unknown,
+            info: GraphQLResolveInfo,
+          ) => {
+            const inputs = args.inputs.map((input) => given(g, input));
+            const max = args.allOrNothing ? MAX_TRANSACTION : MAX_BATCH;
+            if (inputs.length > max)
+              throw badInput(
+                `at most ${max} inputs${args.allOrNothing ? ' with allOrNothing' : ''}, got ${inputs.length}`,
+              );
+            const items = args.allOrNothing
+              ? await transaction((tx) =>
+                  inputs.map((input) => tx.create(cls, input as never) as ModelBase),
+                )
+              : await Model.batchCreate(inputs);
+            const loader = loaderFor(ctx, info);
+            for (const item of items) loader.prime(item);
+            return items;
           },
         ),
       }),

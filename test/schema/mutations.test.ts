@@ -121,4 +121,67 @@ describe('mutations, counted on dynalite', () => {
     expect(codes.filter((c) => c === 'CONFLICT').length).toBe(30);
     expect((await m.Product.get({ sku: 'p1' }))?.stock).toBe(0);
   });
+
+  const productInputs = (n: number, from = 0) =>
+    Array.from(
+      { length: n },
+      (_, i) => `{ sku: "b${i + from}", price: ${i + 1}, stock: ${i} }`,
+    ).join(', ');
+
+  it('createProducts of 60 inputs is 3 BatchWriteItem, every input validated first', async () => {
+    const res = await gql(`mutation { createProducts(inputs: [${productInputs(60)}]) { sku } }`);
+    expect(res.errors).toBeUndefined();
+    expect((res.data as { createProducts: unknown[] }).createProducts.length).toBe(60);
+    expect(requests.counts).toEqual({ BatchWriteItemCommand: 3 });
+    requests.reset();
+    const todos = Array.from(
+      { length: 30 },
+      (_, i) => `{ userId: "alice", todoId: "t${i}", title: "${i === 29 ? '' : 'ok'}" }`,
+    );
+    const bad = await gql(`mutation { createTodoItems(inputs: [${todos.join(', ')}]) { todoId } }`);
+    expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(requests.counts).toEqual({});
+  });
+
+  it('createProducts answers BATCH_INCOMPLETE with the positions written and not written', async () => {
+    const failing = new DynamoDBBackend({
+      tableName: 'mutations',
+      endpoint: engine.endpoint,
+      retry: { baseDelayMs: 1, maxDelayMs: 2, maxAttempts: 2 },
+    });
+    // The engine never processes the items whose sku ends in 7.
+    failing.client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName !== 'BatchWriteItemCommand') return next(args);
+        const items = (
+          args.input as {
+            RequestItems: Record<string, { PutRequest: { Item: { sku: string } } }[]>;
+          }
+        ).RequestItems.mutations!;
+        const held = items.filter((r) => r.PutRequest.Item.sku.endsWith('7'));
+        (args.input as { RequestItems: Record<string, unknown> }).RequestItems.mutations =
+          items.filter((r) => !held.includes(r));
+        const out = await next(args);
+        (out.output as Record<string, unknown>).UnprocessedItems =
+          held.length > 0 ? { mutations: held } : {};
+        return out;
+      },
+      { step: 'initialize', name: 'neverSevens' },
+    );
+    const fm = defineModels(failing);
+    const { gql: failingGql } = serve(fm);
+    const res = await failingGql(
+      `mutation { createProducts(inputs: [${productInputs(30)}]) { sku } }`,
+    );
+    failing.close();
+    expect(res.errors?.[0]?.extensions).toMatchObject({
+      code: 'BATCH_INCOMPLETE',
+      unwritten: [7, 17, 27],
+    });
+    expect((res.errors![0]!.extensions!.written as number[]).length).toBe(27);
+    const stored = await m.Product.batchGet(
+      Array.from({ length: 30 }, (_, i) => ({ sku: `b${i}` })),
+    );
+    expect(stored.map((p, i) => (p ? null : i)).filter((i) => i !== null)).toEqual([7, 17, 27]);
+  });
 });
