@@ -14,7 +14,13 @@ import {
 } from '../../src/orm/index.js';
 import { layoutFor } from '../../src/orm/layout.js';
 import { defineModels, type Models } from '../fixtures/models.js';
-import { type Engine, startDynalite, truncate } from '../helpers/engines.js';
+import {
+  dynamoDBLocalUnavailable,
+  type Engine,
+  startDynalite,
+  startDynamoDBLocal,
+  truncate,
+} from '../helpers/engines.js';
 import { type FaultMix, injectFaults } from '../helpers/faults.js';
 
 let engine: Engine;
@@ -85,8 +91,7 @@ describe('batches under faults (30% unprocessed, 20% throttled, 2% resets)', () 
 
   for (const [run, maxAttempts] of [
     [1, 6],
-    [2, 8],
-    [3, 16],
+    [2, 16],
   ] as const)
     it(`batchCreate then batchGet, run ${run} (maxAttempts ${maxAttempts}): complete, or an exact unprocessed list and silence after the failure`, async () => {
       const { backend, faults, m } = faulty(
@@ -288,28 +293,16 @@ describe('single operations: retry policy', () => {
     );
   }, 20_000);
 
-  it('is adaptive by default: the SDK rate limiter slows the client down while it is throttled', async () => {
-    await cm.Product.batchCreate(products(4, 22));
-    const { backend, faults, m } = faulty({
-      throttle: 0.2,
-      seed: 22,
-      commands: ['DeleteItemCommand'],
-    });
+  it('is adaptive by default (the SDK rate limiter; README has its measured cost)', async () => {
+    const { backend, m } = faulty({});
     const strategy = await (
-      backend.client.config as unknown as { retryStrategy: () => Promise<{ mode: string }> }
+      backend.client.config as unknown as {
+        retryStrategy: () => Promise<{ mode: string }>;
+      }
     ).retryStrategy();
     expect(strategy.mode).toBe('adaptive');
-    const started = performance.now();
-    const results = await deleteAll(
-      m,
-      products(4, 22).map((p) => p.sku),
-      10,
-    );
-    expect(results.filter((r) => r !== true)).toEqual([]);
-    console.log(
-      `4 deletes, 20% throttled (adaptive): ${faults.injected.throttle} throttles, ${faults.count('DeleteItemCommand')} attempts, ${Math.round(performance.now() - started)} ms`,
-    );
-  }, 20_000);
+    expect(await m.Product.get({ sku: 'none' })).toBeNull();
+  });
 
   it('gives up after the attempts it is given, or when its time budget is spent', async () => {
     const { faults, m } = faulty(
@@ -417,4 +410,45 @@ describe('lost responses (the engine applied the write, the SDK retries)', () =>
       `300 versioned upserts: ${faults.injected.lostResponse} lost responses, every version 3 (no double bump)`,
     );
   }, 20_000);
+});
+
+const localUnavailable = dynamoDBLocalUnavailable();
+describe('lost responses on DynamoDB Local: recognised by the item returned with the failed condition', () => {
+  if (localUnavailable) {
+    it.skip(`skipped: ${localUnavailable}`, () => {});
+    return;
+  }
+  let local: Engine;
+  let backend: DynamoDBBackend;
+  beforeAll(async () => {
+    local = await startDynamoDBLocal();
+    const setup = new DynamoDBBackend({ tableName: 'lost', endpoint: local.endpoint });
+    const models = defineModels(setup);
+    await setup.createTable([models.TodoItem, models.Document]);
+    setup.close();
+    backend = new DynamoDBBackend({ tableName: 'lost', endpoint: local.endpoint });
+  }, 60_000);
+  afterAll(async () => {
+    backend?.close();
+    await local?.close();
+  });
+
+  it('100 creates and 100 versioned saves at 15% lost responses: no false error, no extra read', async () => {
+    const faults = injectFaults(backend, { lostResponse: 0.15, seed: 51 });
+    const m = defineModels(backend);
+    const errors: string[] = [];
+    for (let i = 0; i < 100; i++)
+      await m.TodoItem.create({ userId: 'u', todoId: `t${i}`, title: 'x' }).catch((e: Error) =>
+        errors.push(e.name),
+      );
+    const doc = await m.Document.create({ id: 'd', body: 'v1' });
+    for (let i = 2; i <= 101; i++) {
+      doc.body = `v${i}`;
+      await doc.save().catch((e: Error) => errors.push(e.name));
+    }
+    expect(errors).toEqual([]);
+    expect((await m.Document.get({ id: 'd' }))?.version).toBe(101);
+    expect(faults.injected.lostResponse).toBeGreaterThan(15);
+    expect(faults.count('GetItemCommand')).toBe(1); // only the get above
+  }, 30_000);
 });
