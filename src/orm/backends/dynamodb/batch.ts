@@ -4,7 +4,7 @@ export interface RetryPolicy {
   /**
    * Attempts per chunk, the first included. @default 16 (under 30% unprocessed and 20% throttled
    * requests, 8 attempts left some chunk unfinished in every 10,000-item batch; 16 finished them in
-   * about 35 s on dynalite). `budgetMs` bounds the whole call.
+   * 31-37 s on dynalite). `budgetMs` bounds the whole call.
    */
   readonly maxAttempts: number;
   /** First backoff, in ms; doubles each retry. @default 25 */
