@@ -2,6 +2,12 @@ import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
+  carriesUpdate,
+  mayHaveApplied,
+  retryableError,
+  sameValue,
+} from '../../src/orm/backends/dynamodb/attempts.js';
+import {
   BackendError,
   ConfigurationError,
   DynamoDBAdapter,
@@ -253,6 +259,95 @@ describe('DynamoDBBackend on dynalite', () => {
     expect((err as Error).message).toMatch(/2 request\(s\) still unprocessed after 3 attempts/);
     expect((err as BackendError).processed).toEqual([]);
     throttled.close();
+  });
+});
+
+describe('a write whose response was lost', () => {
+  /** The first PutItem reaches the engine, then `meddle` runs, then the connection resets. */
+  function losingFirstPut(meddle: (backend: DynamoDBBackend) => Promise<void>) {
+    const b = new DynamoDBBackend({ tableName: 'specific', endpoint: engine.endpoint });
+    let first = true;
+    b.client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName !== 'PutItemCommand' || !first) return next(args);
+        first = false;
+        await next(args);
+        await meddle(b);
+        throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+      },
+      { step: 'deserialize', priority: 'high', name: 'loseFirstPut' },
+    );
+    return b;
+  }
+  let plain: DynamoDBBackend;
+  beforeAll(() => {
+    plain = new DynamoDBBackend({ tableName: 'specific', endpoint: engine.endpoint });
+  });
+  afterAll(() => plain.close());
+
+  it('succeeds when the retry meets its own item', async () => {
+    const b = losingFirstPut(async () => {});
+    const m = defineModels(b);
+    await m.TodoItem.create({ userId: 'lost', todoId: 'own', title: 'mine' });
+    expect((await defineModels(plain).TodoItem.get({ userId: 'lost', todoId: 'own' }))?.title).toBe(
+      'mine',
+    );
+    b.close();
+  });
+
+  it("still reports DuplicateKeyError when the item found is another writer's", async () => {
+    const b = losingFirstPut(async () => {
+      // between the lost response and the retry, someone else replaces the item
+      await defineModels(plain).TodoItem.upsert({
+        userId: 'lost',
+        todoId: 'theirs',
+        title: 'theirs',
+      });
+    });
+    const err = await defineModels(b)
+      .TodoItem.create({ userId: 'lost', todoId: 'theirs', title: 'mine' })
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'orm.duplicateKey' });
+    b.close();
+  });
+});
+
+describe('attempt classification and item comparison', () => {
+  it('tells attempts that may have been applied from those that surely were not', () => {
+    expect(mayHaveApplied(Object.assign(new Error('x'), { code: 'ECONNRESET' }))).toBe(true);
+    expect(mayHaveApplied(Object.assign(new Error('x'), { code: 'ECONNREFUSED' }))).toBe(false);
+    expect(
+      mayHaveApplied({ name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } }),
+    ).toBe(false);
+    expect(
+      mayHaveApplied({ name: 'InternalServerError', $metadata: { httpStatusCode: 500 } }),
+    ).toBe(true);
+    expect(retryableError({ name: 'ProvisionedThroughputExceededException' })).toBe(true);
+    expect(
+      retryableError({ name: 'ValidationException', $metadata: { httpStatusCode: 400 } }),
+    ).toBe(false);
+    expect(retryableError(Object.assign(new Error('x'), { code: 'ECONNRESET' }))).toBe(true);
+  });
+
+  it('compares stored values as the document client reads them', () => {
+    expect(
+      sameValue(
+        { a: new Set(['x', 'y']), b: [1, { c: 2 }] },
+        { b: [1, { c: 2 }], a: new Set(['y', 'x']) },
+      ),
+    ).toBe(true);
+    expect(sameValue({ a: 1 }, { a: 1, b: 2 })).toBe(false);
+    expect(sameValue({ a: new Uint8Array([1, 2]) }, { a: new Uint8Array([1, 2]) })).toBe(true);
+    const op = {
+      set: { name: 'n', version: 3 },
+      remove: ['gone'],
+      setIfMissing: { createdAt: 't0' },
+      increment: null,
+    };
+    expect(carriesUpdate({ name: 'n', version: 3, createdAt: 'old' }, op)).toBe(true);
+    expect(carriesUpdate({ name: 'n', version: 2, createdAt: 'old' }, op)).toBe(false);
+    expect(carriesUpdate({ name: 'n', version: 3, createdAt: 'old', gone: 1 }, op)).toBe(false);
+    expect(carriesUpdate(null, op)).toBe(false);
   });
 });
 
