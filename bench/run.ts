@@ -37,13 +37,13 @@ for (const family of families) {
   console.log(`== ${family}: ${((Date.now() - t0) / 1000).toFixed(0)} s ==`);
 }
 
-const sections = families
-  .map((f) => join(RESULTS, `${f}.md`))
+// The summary holds the latest result of every family (a partial run refreshes only its own).
+const sections = FAMILIES.map((f) => join(RESULTS, `${f}.md`))
   .filter((p) => existsSync(p))
   .map((p) => readFileSync(p, 'utf8').trim());
 writeResult(
   'summary.md',
-  `# Benchmarks (${mode}), ${describeMachine(machine())}\n\n${sections.join('\n\n')}\n`,
+  `# Benchmarks: the latest result of each family (this run: ${mode}; ${describeMachine(machine())})\n\n${sections.join('\n\n')}\n`,
 );
 console.log(
   `\nbench: ${families.length - failed.length} families done in ${((Date.now() - started) / 1000).toFixed(0)} s${failed.length ? `; FAILED: ${failed.join(', ')}` : ''}; results in bench/results/`,

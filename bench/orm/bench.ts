@@ -267,7 +267,7 @@ export function ormChart(r: OrmResult): string {
   const cell = (op: Op, id: string) => r.cells.find((c) => c.op === op && c.subject === id)!;
   return barChart({
     title: 'Client-side cost per call, ratio to the bare DocumentClient (lower is better)',
-    subtitle: `CPU time, median of ${r.options.rounds} paired, alternating rounds; one SDK client on a canned transport`,
+    subtitle: `CPU time, median of ${r.options.rounds} paired, alternating rounds${r.options.processRuns ? ` and of ${r.options.processRuns} process runs` : ''}; one SDK client on a canned transport`,
     note: describeMachine(r.machine),
     series: r.subjects.filter((s) => s.id !== BASELINE).map((s) => s.name),
     groups: OPS.map((op) => ({

@@ -21,7 +21,7 @@ import {
 import { gql, probeNames, throughputOps } from './queries.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? pick(2, 4));
-const SECONDS = Number(process.env.BENCH_SECONDS ?? pick(4, 15));
+const SECONDS = Number(process.env.BENCH_SECONDS ?? pick(3, 15));
 const CONNECTIONS = 20;
 
 const engine = await startEngine();
