@@ -192,7 +192,12 @@ describe('the schema in other GraphQL servers, with no setup', () => {
       yoga.fetch,
       'http://yoga/graphql',
     )('{ user(rowId: "alice") { name } }');
-    expect(r.errors).toEqual([expect.objectContaining({ message: 'Unexpected error.' })]);
+    expect(r.errors).toEqual([
+      expect.objectContaining({
+        message: 'Unexpected error.',
+        extensions: { code: 'INTERNAL_SERVER_ERROR' },
+      }),
+    ]);
     broken.close();
   });
 });
