@@ -101,6 +101,17 @@ export interface Backend {
   /** Answers in the order of `keys`, null for a missing key. */
   batchGetItems(layout: ItemLayout, keys: readonly StoredKey[]): Promise<(StoredItem | null)[]>;
   batchPutItems(layout: ItemLayout, items: readonly StoredItem[]): Promise<void>;
+  /** Deletes by key in batches (BatchWriteItem DeleteRequests); a delete of a missing key is a no-op. */
+  batchDeleteItems(layout: ItemLayout, keys: readonly StoredKey[]): Promise<void>;
+  /**
+   * One page of the keys of every item in a table partition (its item collection, all entity types),
+   * in key order; `lastKey` null at the end.
+   */
+  collectionKeys(
+    layout: ItemLayout,
+    partition: string,
+    startKey: StoredKey | null,
+  ): Promise<{ keys: StoredKey[]; lastKey: StoredKey | null }>;
   /** All or nothing; a failed condition throws ConditionFailed with the write's index. */
   transact(writes: readonly { layout: ItemLayout; op: WriteOp }[]): Promise<void>;
 }

@@ -94,3 +94,4 @@ export {
 } from './relations.js';
 // Transactions
 export { Transaction, transaction } from './transaction.js';
+export type { DeleteOptions, UpdateOptions } from './update.js';

@@ -29,7 +29,7 @@ import {
   STATE,
   type ValuesFor,
 } from './registry.js';
-import { removeByKey, update } from './update.js';
+import { type DeleteOptions, removeByKey, update } from './update.js';
 import { batchCreate, create, remove, save, upsert } from './writes.js';
 
 /** The third argument of `Model(...)`. */
@@ -147,9 +147,16 @@ export class ModelBase implements ModelInstance {
   ): Promise<InstanceType<M>> {
     return update(this, key as object, changes as object, options);
   }
-  /** Deletes the item with this key in one DeleteItem; answers the deleted item, or null. */
-  static delete<M extends AnyModelClass>(this: M, key: KeyFor<M>): Promise<InstanceType<M> | null> {
-    return removeByKey(this, key as object);
+  /**
+   * Deletes the item with this key in one DeleteItem; answers the deleted item, or null. With
+   * `{ collection: true }` also every item in its partition (its item collection), in batches.
+   */
+  static delete<M extends AnyModelClass>(
+    this: M,
+    key: KeyFor<M>,
+    options?: DeleteOptions,
+  ): Promise<InstanceType<M> | null> {
+    return removeByKey(this, key as object, options);
   }
   /** The item with this key, or null. */
   static get<M extends AnyModelClass>(this: M, key: KeyFor<M>): Promise<InstanceType<M> | null> {

@@ -439,25 +439,48 @@ function conflict(
   );
 }
 
-/** Deletes one item by key in ONE DeleteItem; answers the deleted item, or null when there was none. */
+/** The options of `Model.delete()`. */
+export interface DeleteOptions {
+  /**
+   * Also delete every other item in the item's table partition (its item collection, every entity
+   * type: a user's orders and todo items in `USER#<id>`): one Query page of keys at a time, deleted by
+   * BatchWriteItem in chunks of 25, retried; a failure lists the keys left.
+   */
+  readonly collection?: boolean;
+}
+
+/**
+ * Deletes one item by key in ONE DeleteItem; answers the deleted item, or null when there was none.
+ * With `collection`, then deletes the rest of its partition (pages of keys, batches of 25).
+ */
 export async function removeByKey<M extends AnyModelClass>(
   cls: M,
   key: object,
+  options: DeleteOptions = {},
 ): Promise<InstanceType<M> | null> {
   const ctx = contextOf(cls);
   const issues: ValidationIssue[] = [];
   const stored = storedKeyOf(ctx, key, issues);
   throwIfAny(ctx.model, issues);
+  let old: StoredItem | null = null;
   try {
-    const old = await ctx.backend.write(ctx.layout, {
+    old = await ctx.backend.write(ctx.layout, {
       type: 'delete',
       key: stored!,
       ifExists: true,
       returnOld: true,
     });
-    return old && isVisible(ctx, old, 0) ? instantiate<InstanceType<M>>(ctx, old) : null;
   } catch (error) {
-    if (error instanceof ConditionFailed) return null;
-    throw error;
+    if (!(error instanceof ConditionFailed)) throw error;
   }
+  if (options.collection) {
+    const partition = stored![ctx.layout.table.partition]!;
+    let start: StoredKey | null = null;
+    do {
+      const page = await ctx.backend.collectionKeys(ctx.layout, partition, start);
+      if (page.keys.length > 0) await ctx.backend.batchDeleteItems(ctx.layout, page.keys);
+      start = page.lastKey;
+    } while (start);
+  }
+  return old && isVisible(ctx, old, 0) ? instantiate<InstanceType<M>>(ctx, old) : null;
 }

@@ -129,7 +129,7 @@ export function addMutations(builder: TablegraphBuilder, g: GeneratedModel): voi
     create: (d: object) => Promise<ModelBase>;
     batchCreate: (d: readonly object[]) => Promise<ModelBase[]>;
     update: (k: object, c: object, o: object) => Promise<ModelBase>;
-    delete: (k: object) => Promise<ModelBase | null>;
+    delete: (k: object, o: object) => Promise<ModelBase | null>;
   };
   /** An update input as the ORM's changes: plain fields, then each atomic group's fields. */
   const changesOf = (input: Values): { changes: Values; expectedVersion?: number } => {
@@ -240,11 +240,25 @@ export function addMutations(builder: TablegraphBuilder, g: GeneratedModel): voi
       }),
       [`delete${names.type}`]: f.field({
         type: 'Boolean',
-        description: `Deletes a ${names.type} in one write: true if it existed.`,
-        args: keyArgs(f, g, tableKey),
+        description: `Deletes a ${names.type} in one write: true if it existed. \`collection: true\` also deletes every item in its partition (its item collection, every entity type), in batches of 25.`,
+        args: {
+          ...keyArgs(f, g, tableKey),
+          collection: f.arg({
+            type: 'Boolean',
+            description: "Also delete the rest of this item's partition (its item collection).",
+          }),
+        },
         resolve: guard(
-          async (_root: unknown, args: Values, ctx: unknown, info: GraphQLResolveInfo) => {
-            const deleted = await Model.delete(given(g, args));
+          async (
+            _root: unknown,
+            args: Values & { collection?: boolean | null },
+            ctx: unknown,
+            info: GraphQLResolveInfo,
+          ) => {
+            const { collection, ...keyArgValues } = args;
+            const deleted = await Model.delete(given(g, keyArgValues), {
+              collection: collection === true,
+            });
             if (deleted) loaderFor(ctx, info).clear(deleted);
             return deleted !== null;
           },

@@ -9,6 +9,8 @@ import {
   InMemoryBackend,
   Model,
   NotFoundError,
+  partitionKey,
+  sortKey,
   ValidationError,
 } from '../../src/orm/index.js';
 import {
@@ -66,7 +68,17 @@ function defineModels(backend: Backend) {
   ) {
     static meta = { backend };
   }
-  return { Item, Doc };
+  // Lives in its Item's partition (`Item#<id>`, the fallback key): the Item's item collection.
+  class Part extends Model('Part', { itemId: field.string(), partId: field.string() }) {
+    static meta = { backend };
+    @partitionKey pk() {
+      return `Item#${this.itemId}`;
+    }
+    @sortKey sk() {
+      return `PART#${this.partId}`;
+    }
+  }
+  return { Item, Doc, Part };
 }
 
 interface Setup {
@@ -251,6 +263,29 @@ function updateContract(name: string, setup: () => Promise<Setup>) {
       expect(await s.m.Item.get({ id: 'a' })).toBeNull();
     });
 
+    it('deletes an item with its whole item collection in batches of 25, and nothing else', async () => {
+      await make('a');
+      await make('b');
+      const parts = (itemId: string, n: number) =>
+        Array.from({ length: n }, (_, i) => ({ itemId, partId: `p${String(i).padStart(2, '0')}` }));
+      await s.m.Part.batchCreate([...parts('a', 60), ...parts('b', 3)]);
+      s.resetCount();
+      const gone = await s.m.Item.delete({ id: 'a' }, { collection: true });
+      expect(gone?.id).toBe('a');
+      expectSent({ DeleteItemCommand: 1, QueryCommand: 1, BatchWriteItemCommand: 3 });
+      expect(await s.m.Part.where({ itemId: 'a' }).all()).toEqual([]);
+      expect((await s.m.Part.where({ itemId: 'b' }).all()).length).toBe(3);
+      expect(await s.m.Item.get({ id: 'b' })).not.toBeNull();
+    });
+
+    it('batchCreate of 60 items is 3 BatchWriteItem', async () => {
+      s.resetCount();
+      await s.m.Item.batchCreate(
+        Array.from({ length: 60 }, (_, i) => ({ id: `x${i}`, name: 'x' })),
+      );
+      expectSent({ BatchWriteItemCommand: 3 });
+    });
+
     it('loses no change when 200 pairs of partial updates of different fields race', async () => {
       const ids = Array.from({ length: 200 }, (_, i) => `r${i}`);
       await s.m.Item.batchCreate(ids.map((id) => ({ id, name: 'start' })));
@@ -330,7 +365,7 @@ async function onEngine(start: () => Promise<Engine>, table: string): Promise<Se
   const backend = new DynamoDBBackend({ tableName: table, endpoint: engine.endpoint });
   backends.push(backend);
   const m = defineModels(backend);
-  await backend.createTable([m.Item, m.Doc]);
+  await backend.createTable([m.Item, m.Doc, m.Part]);
   const counter = countRequests(backend);
   return {
     m,

@@ -82,6 +82,24 @@ describe('mutations, counted on dynalite', () => {
     expect(requests.counts).toEqual({ DeleteItemCommand: 2 });
   });
 
+  it('deleteUser(collection: true) deletes the user with its orders and todo items', async () => {
+    await m.Order.create({ userId: 'alice', orderId: 'o1', total: 1, placedAt: new Date() });
+    await m.TodoItem.create({ userId: 'alice', todoId: 't1', title: 'x' });
+    await m.User.create({ id: 'bob', email: 'b@x.io', name: 'Bob' });
+    await m.TodoItem.create({ userId: 'bob', todoId: 't1', title: 'x' });
+    requests.reset();
+    const res = await gql('mutation { deleteUser(rowId: "alice", collection: true) }');
+    expect(res.data).toEqual({ deleteUser: true });
+    expect(requests.counts).toEqual({
+      DeleteItemCommand: 1,
+      QueryCommand: 1,
+      BatchWriteItemCommand: 1,
+    });
+    expect(await m.TodoItem.where({ userId: 'alice' }).all()).toEqual([]);
+    expect(await m.Order.where({ userId: 'alice' }).all()).toEqual([]);
+    expect((await m.TodoItem.where({ userId: 'bob' }).all()).length).toBe(1);
+  });
+
   it('applies atomic operations and an `if` condition in the same request', async () => {
     const res = await gql(
       'mutation { updateProduct(sku: "p1", input: { add: { stock: -3, tags: ["new"] }, append: { colors: ["blue"] } }, if: { stock: { gte: 3 } }) { stock tags colors } }',

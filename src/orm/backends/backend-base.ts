@@ -22,6 +22,12 @@ export abstract class BackendBase implements Backend {
     keys: readonly StoredKey[],
   ): Promise<(StoredItem | null)[]>;
   abstract batchPutItems(layout: ItemLayout, items: readonly StoredItem[]): Promise<void>;
+  abstract batchDeleteItems(layout: ItemLayout, keys: readonly StoredKey[]): Promise<void>;
+  abstract collectionKeys(
+    layout: ItemLayout,
+    partition: string,
+    startKey: StoredKey | null,
+  ): Promise<{ keys: StoredKey[]; lastKey: StoredKey | null }>;
   abstract transact(writes: readonly { layout: ItemLayout; op: WriteOp }[]): Promise<void>;
 
   private own<M extends AnyModelClass>(model: M): M {

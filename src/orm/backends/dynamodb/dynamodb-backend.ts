@@ -409,6 +409,65 @@ export class DynamoDBBackend extends BackendBase {
     );
   }
 
+  /** BatchWriteItem DeleteRequests per 25 keys, retried like puts (a delete is safe to resend). */
+  async batchDeleteItems(layout: ItemLayout, keys: readonly StoredKey[]): Promise<void> {
+    const id = this.idOf(layout);
+    const report = await runBatch(this.retry, keys, 25, (pending) =>
+      this.sendBatch(
+        pending,
+        id,
+        async (command) => {
+          const out = await this.client.send(command as BatchWriteCommand);
+          return (
+            (out.UnprocessedItems?.[this.tableName] ?? []) as {
+              DeleteRequest: { Key: StoredKey };
+            }[]
+          ).map((r) => r.DeleteRequest.Key);
+        },
+        () =>
+          new BatchWriteCommand({
+            RequestItems: { [this.tableName]: pending.map((Key) => ({ DeleteRequest: { Key } })) },
+          }),
+      ),
+    );
+    if (!report.failure) return;
+    const left = new Set(report.unprocessed);
+    throw batchError(
+      'BatchWriteItem',
+      report,
+      report.unprocessed,
+      keys.filter((k) => !left.has(k)),
+    );
+  }
+
+  /** One Query page over a partition, keys only (ProjectionExpression), every entity type. */
+  async collectionKeys(
+    layout: ItemLayout,
+    partition: string,
+    startKey: StoredKey | null,
+  ): Promise<{ keys: StoredKey[]; lastKey: StoredKey | null }> {
+    const { partition: pk, sort: sk } = layout.table;
+    try {
+      const out = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: '#pk = :pk',
+          ProjectionExpression: '#pk, #sk',
+          ExpressionAttributeNames: { '#pk': pk, '#sk': sk! },
+          ExpressionAttributeValues: { ':pk': partition },
+          ConsistentRead: true,
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      return {
+        keys: (out.Items as StoredKey[] | undefined) ?? [],
+        lastKey: (out.LastEvaluatedKey as StoredKey | undefined) ?? null,
+      };
+    } catch (error) {
+      throw wrap('Query', error);
+    }
+  }
+
   private idOf(layout: ItemLayout): (k: StoredKey | StoredItem) => string {
     const { partition, sort } = layout.table;
     return (k) => `${k[partition]}\u0000${k[sort!]}`;

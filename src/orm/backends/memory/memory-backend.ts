@@ -302,6 +302,27 @@ export class InMemoryBackend extends BackendBase {
     for (const item of items) this.insert(clone(item));
   }
 
+  async batchDeleteItems(_layout: ItemLayout, keys: readonly StoredKey[]): Promise<void> {
+    for (const key of keys) this.erase(key);
+  }
+
+  async collectionKeys(
+    layout: ItemLayout,
+    partition: string,
+    startKey: StoredKey | null,
+  ): Promise<{ keys: StoredKey[]; lastKey: StoredKey | null }> {
+    const { partition: pk, sort: sk } = layout.table;
+    const all = this.items.filter((i) => i[pk] === partition);
+    const from = startKey
+      ? all.findIndex((i) => compareText(i[sk!] as string, startKey[sk!]!) > 0)
+      : 0;
+    const keys = (from < 0 ? [] : all.slice(from)).map((i) => ({
+      [pk]: i[pk] as string,
+      [sk!]: i[sk!] as string,
+    }));
+    return { keys, lastKey: null };
+  }
+
   async transact(writes: readonly { layout: ItemLayout; op: WriteOp }[]): Promise<void> {
     const ids = writes.map(({ op }) =>
       this.id(op.type === 'put' ? (op.item as StoredKey) : op.key),
