@@ -38,7 +38,7 @@ export function addModelTypes(builder: TablegraphBuilder, options: ModelSchemaOp
     addObjectType(builder, g, generated, limits);
     addWhereInput(g, filters);
     addQueryFields(builder, g, limits);
-    if (options.mutations !== false) addMutations(builder, g);
+    if (options.mutations !== false) addMutations(builder, g, generated);
   }
   addNodeFields(builder, generated);
 }

@@ -1,5 +1,11 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { type AnyField, type CompiledModel, type ModelBase, transaction } from '../orm/index.js';
+import {
+  type AnyField,
+  type CompiledModel,
+  type ModelBase,
+  relationsOf,
+  transaction,
+} from '../orm/index.js';
 import type { TablegraphBuilder } from './builder.js';
 import { loaderFor } from './context.js';
 import { dynamic, fieldMap } from './dynamic.js';
@@ -53,30 +59,55 @@ const ATOMIC_GROUPS: readonly {
   { group: 'removeAt', kinds: ['list'], description: 'Removes list elements by position.' },
 ];
 
+/** An input of a model's writable fields (create: required ones required; update: all optional). */
+function fieldsInput(
+  builder: TablegraphBuilder,
+  g: GeneratedModel,
+  name: string,
+  options: {
+    readonly partial: boolean;
+    readonly omit: ReadonlySet<string>;
+    readonly extra?: (f: ReturnType<typeof dynamic>, out: Record<string, unknown>) => void;
+  },
+) {
+  const { model, enums, naming } = g;
+  return builder.inputType(name, {
+    fields: (t) => {
+      const f = dynamic(t);
+      const out: Record<string, unknown> = {};
+      for (const [field, def] of model.fields) {
+        if (!visible(def) || managedField(model, field) || options.omit.has(field)) continue;
+        const scalar = scalarOf(def, enums.get(field) ?? null);
+        const list = def.kind === 'list' || def.kind === 'stringSet' || def.kind === 'numberSet';
+        out[naming.toGraphQL(field)] = f.field({
+          type: list ? [scalar] : scalar,
+          required: !options.partial && !def.options.optional && def.options.default === undefined,
+          description: def.options.description,
+        });
+      }
+      options.extra?.(f, out);
+      return fieldMap(out);
+    },
+  });
+}
+
 /**
  * create / update / delete mutations of one model. Update is partial (omitted fields stay) and
  * takes `expectedVersion` on versioned models; mutations prime or clear the request's loader.
  * Failures are ORM errors (NotFoundError, ConflictError, ...), mapped to codes in errors.ts.
  */
-export function addMutations(builder: TablegraphBuilder, g: GeneratedModel): void {
+export function addMutations(
+  builder: TablegraphBuilder,
+  g: GeneratedModel,
+  generated: ReadonlyMap<unknown, GeneratedModel>,
+): void {
   const { cls, model, names, ref, enums, tableKey, naming } = g;
   const keyNames = new Set(tableKey.map((k) => k.name));
   const inputType = (name: string, partial: boolean) =>
-    builder.inputType(name, {
-      fields: (t) => {
-        const f = dynamic(t);
-        const out: Record<string, unknown> = {};
-        for (const [field, def] of model.fields) {
-          if (!visible(def) || managedField(model, field) || (partial && keyNames.has(field)))
-            continue;
-          const scalar = scalarOf(def, enums.get(field) ?? null);
-          const list = def.kind === 'list' || def.kind === 'stringSet' || def.kind === 'numberSet';
-          out[naming.toGraphQL(field)] = f.field({
-            type: list ? [scalar] : scalar,
-            required: !partial && !def.options.optional && def.options.default === undefined,
-            description: def.options.description,
-          });
-        }
+    fieldsInput(builder, g, name, {
+      partial,
+      omit: partial ? keyNames : new Set(),
+      extra: (f, out) => {
         if (partial && model.config.version)
           out.expectedVersion = f.field({
             type: 'Int',
@@ -88,7 +119,6 @@ export function addMutations(builder: TablegraphBuilder, g: GeneratedModel): voi
               type: ref,
               description: ATOMIC_GROUPS.find((a) => a.group === group)!.description,
             });
-        return fieldMap(out);
       },
     });
   // One input per atomic operation that some field of the model supports.
@@ -124,6 +154,17 @@ export function addMutations(builder: TablegraphBuilder, g: GeneratedModel): voi
     );
   }
   const createInput = inputType(`Create${names.type}Input`, false);
+  // Children created with the parent, per hasMany relation: the target's create input without the
+  // fields the relation fills in from the parent (a todo item's userId from its user's id).
+  const children = Object.entries(relationsOf(cls)).flatMap(([name, relation]) => {
+    const target = relation.kind === 'hasMany' ? generated.get(relation.target()) : undefined;
+    if (!target) return [];
+    const input = fieldsInput(builder, target, `Create${names.type}${upperFirst(name)}Input`, {
+      partial: false,
+      omit: new Set(Object.keys(relation.on)),
+    });
+    return [{ name, relation, target, input }];
+  });
   const updateInput = inputType(`Update${names.type}Input`, true);
   const Model = cls as unknown as {
     create: (d: object) => Promise<ModelBase>;
@@ -160,18 +201,51 @@ export function addMutations(builder: TablegraphBuilder, g: GeneratedModel): voi
     return fieldMap({
       [`create${names.type}`]: f.field({
         type: ref,
-        description: `Creates a ${names.type}; ALREADY_EXISTS when its key is taken.`,
-        args: { input: f.arg({ type: createInput, required: true }) },
+        description: `Creates a ${names.type}; ALREADY_EXISTS when its key is taken.${children.length > 0 ? ` Given ${children.map((c) => `\`${c.name}\``).join(' or ')}, the ${names.type} and those items are created together in one TransactWriteItems (at most ${MAX_TRANSACTION} items, each conditional on its key being free).` : ''}`,
+        args: {
+          input: f.arg({ type: createInput, required: true }),
+          ...Object.fromEntries(
+            children.map((c) => [
+              c.name,
+              f.arg({
+                type: [c.input],
+                description: `${c.target.names.type} items created with this ${names.type}, in the same transaction.`,
+              }),
+            ]),
+          ),
+        },
         resolve: guard(
           async (
             _root: unknown,
-            args: { input: Values },
+            args: Values & { input: Values },
             ctx: unknown,
             info: GraphQLResolveInfo,
           ) => {
-            const item = await Model.create(given(g, args.input));
-            loaderFor(ctx, info).prime(item);
-            return item;
+            const data = given(g, args.input);
+            const nested = children.flatMap((c) =>
+              ((args[c.name] as Values[] | null | undefined) ?? []).map((child) => ({ c, child })),
+            );
+            const loader = loaderFor(ctx, info);
+            if (nested.length === 0) {
+              const item = await Model.create(data);
+              loader.prime(item);
+              return item;
+            }
+            if (nested.length + 1 > MAX_TRANSACTION)
+              throw badInput(
+                `at most ${MAX_TRANSACTION} items in one create, got ${nested.length + 1}`,
+              );
+            const [parent, ...rest] = await transaction((tx) => [
+              tx.create(cls, data as never) as ModelBase,
+              ...nested.map(({ c, child }) => {
+                const values = given(c.target, child);
+                for (const [targetField, sourceField] of Object.entries(c.relation.on))
+                  values[targetField] = data[sourceField];
+                return tx.create(c.target.cls, values as never) as ModelBase;
+              }),
+            ]);
+            for (const item of [parent!, ...rest]) loader.prime(item);
+            return parent;
           },
         ),
       }),
