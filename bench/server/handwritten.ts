@@ -248,7 +248,7 @@ const resolvers = {
   Mutation: {
     updateUser: async (_: unknown, a: Record<string, unknown>) => {
       const input = { ...(a.input as Item), updatedAt: new Date().toISOString() };
-      const sets = Object.keys(input).map((k, i) => `#f${i} = :v${i}`);
+      const sets = Object.keys(input).map((_k, i) => `#f${i} = :v${i}`);
       const out = await doc.send(
         new UpdateCommand({
           TableName,

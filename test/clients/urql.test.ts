@@ -29,6 +29,7 @@ type Todos = {
 describe('urql + Graphcache (no keys configuration)', () => {
   const http = createHttpServer();
   const warnings: unknown[] = [];
+  let originalWarn: typeof console.warn | undefined;
   let client: Client;
 
   beforeAll(async () => {
@@ -43,17 +44,15 @@ describe('urql + Graphcache (no keys configuration)', () => {
     );
     http.on('request', createServer({ schema: buildSchema({ models }), logging: false }));
     await new Promise<void>((ok) => http.listen(0, '127.0.0.1', ok));
-    const original = console.warn;
+    originalWarn = console.warn;
     console.warn = (...args: unknown[]) => warnings.push(args);
-    afterAll(() => {
-      console.warn = original;
-    });
     client = new Client({
       url: `http://127.0.0.1:${(http.address() as AddressInfo).port}/graphql`,
       exchanges: [cacheExchange({}), fetchExchange],
     });
   });
   afterAll(async () => {
+    if (originalWarn) console.warn = originalWarn;
     await new Promise((ok) => http.close(ok));
   });
 
