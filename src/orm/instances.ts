@@ -51,11 +51,11 @@ export async function runHooks(
   for (const name of model.hooks[kind]) await (instance as Record<string, () => unknown>)[name]!();
 }
 
-export async function loaded<T>(ctx: ModelContext, item: StoredItem): Promise<T> {
+/** An instance for a stored item, after its afterLoad hooks (synchronous when the model has none). */
+export function loaded<T>(ctx: ModelContext, item: StoredItem): T | Promise<T> {
   const instance = instantiate<T>(ctx, item);
-  if (ctx.model.hooks.afterLoad.length > 0)
-    await runHooks(ctx.model, 'afterLoad', instance as object);
-  return instance;
+  if (ctx.model.hooks.afterLoad.length === 0) return instance;
+  return runHooks(ctx.model, 'afterLoad', instance as object).then(() => instance);
 }
 
 // The visibility condition of the last `now` per layout: key reads of one second share one.

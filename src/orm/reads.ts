@@ -43,9 +43,13 @@ export async function batchGet<M extends AnyModelClass>(
   if (stored.length === 0) return [];
   const items = await ctx.backend.batchGetItems(ctx.layout, stored as StoredKey[]);
   const now = nowSeconds();
-  return Promise.all(
-    items.map((item) => (isVisible(ctx, item, now) ? loaded<InstanceType<M>>(ctx, item) : null)),
+  const out = items.map((item) =>
+    isVisible(ctx, item, now) ? loaded<InstanceType<M>>(ctx, item) : null,
   );
+  // No afterLoad hooks: every instance is ready, no promise per item.
+  return ctx.model.hooks.afterLoad.length === 0
+    ? (out as (InstanceType<M> | null)[])
+    : Promise.all(out);
 }
 
 /**

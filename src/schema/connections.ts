@@ -108,8 +108,11 @@ export async function resolveConnection<M extends AnyModelClass>(
   }
 
   const page = await reading.limit(size).paginate();
+  // Cursors are signed (an HMAC each): built only when a client selects them, on first read.
   const edges = page.items.map((node, i) => ({
-    cursor: page.cursorAt(i),
+    get cursor() {
+      return page.cursorAt(i);
+    },
     node: node as ModelBase,
   }));
   if (backward) edges.reverse();
@@ -119,8 +122,12 @@ export async function resolveConnection<M extends AnyModelClass>(
     pageInfo: {
       hasNextPage: backward ? args.before != null : more,
       hasPreviousPage: backward ? more : args.after != null,
-      startCursor: (backward ? page.cursor : null) ?? edges[0]?.cursor ?? null,
-      endCursor: (backward ? null : page.cursor) ?? edges.at(-1)?.cursor ?? null,
+      get startCursor() {
+        return (backward ? page.cursor : null) ?? edges[0]?.cursor ?? null;
+      },
+      get endCursor() {
+        return (backward ? null : page.cursor) ?? edges.at(-1)?.cursor ?? null;
+      },
     },
     totalCount,
   };

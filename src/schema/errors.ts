@@ -43,13 +43,21 @@ export function badInput(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
 }
 
-/** Wraps a resolver so ORM errors leave it as GraphQL errors with a code. */
+/**
+ * Wraps a resolver so ORM errors leave it as GraphQL errors with a code. A resolver that answers
+ * synchronously stays synchronous (no promise per field on the hot path).
+ */
 export function guard<A extends unknown[], R>(
   resolve: (...args: A) => Promise<R> | R,
-): (...args: A) => Promise<R> {
-  return async (...args: A) => {
+): (...args: A) => Promise<R> | R {
+  return (...args: A) => {
     try {
-      return await resolve(...args);
+      const result = resolve(...args);
+      return result instanceof Promise
+        ? result.catch((error: unknown) => {
+            throw toGraphQLError(error);
+          })
+        : result;
     } catch (error) {
       throw toGraphQLError(error);
     }

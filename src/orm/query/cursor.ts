@@ -19,12 +19,22 @@ function canonical(value: unknown): unknown {
   return value;
 }
 
-/** What a cursor is bound to: model, index, operation, partition, sort condition, filter, direction. */
+const bindings = new WeakMap<QueryPlan, string>();
+
+/**
+ * What a cursor is bound to: model, index, operation, partition, sort condition, filter, direction.
+ * Computed once per plan (plans are cached per query shape).
+ */
 export function bindingOf(plan: QueryPlan): string {
-  const { entity, index, operation, partition, sort, filter, ascending } = plan;
-  return JSON.stringify(
-    canonical({ entity, index, operation, partition, sort, filter, ascending }),
-  );
+  let binding = bindings.get(plan);
+  if (binding === undefined) {
+    const { entity, index, operation, partition, sort, filter, ascending } = plan;
+    binding = JSON.stringify(
+      canonical({ entity, index, operation, partition, sort, filter, ascending }),
+    );
+    bindings.set(plan, binding);
+  }
+  return binding;
 }
 
 function sign(secret: string, binding: string, payload: string): Buffer {

@@ -31,6 +31,9 @@ interface QueryState {
   readonly maxReads: number;
 }
 
+/** State that changes how a plan is paged, not the plan. */
+const PAGING = new Set<string>(['limit', 'cursor', 'cursorEitherDirection', 'maxReads']);
+
 export interface Page<T> {
   readonly items: T[];
   /** Pass to `.cursor()` for the next page; null on the last page. */
@@ -44,10 +47,16 @@ export interface Page<T> {
  * (`all`, `first`, `last`, `count`, `exists`, `get`, `paginate`, or `for await`).
  */
 export class Query<M extends AnyModelClass> {
+  /** The plan, computed on first use; kept by copies that only change paging (limit, cursor, budget). */
+  #plan: QueryPlan | undefined;
+
   private constructor(
     readonly model: M,
     private readonly state: QueryState,
-  ) {}
+    plan?: QueryPlan,
+  ) {
+    this.#plan = plan;
+  }
 
   static of<M extends AnyModelClass>(model: M, conditions?: object): Query<M> {
     const q = new Query(model, {
@@ -64,7 +73,8 @@ export class Query<M extends AnyModelClass> {
   }
 
   private with(patch: Partial<QueryState>): Query<M> {
-    return new Query(this.model, { ...this.state, ...patch });
+    const samePlan = Object.keys(patch).every((k) => PAGING.has(k));
+    return new Query(this.model, { ...this.state, ...patch }, samePlan ? this.#plan : undefined);
   }
 
   private parse(conditions: object): Condition | null {
@@ -168,8 +178,11 @@ export class Query<M extends AnyModelClass> {
 
   /** The plan this query runs (pure: no I/O). */
   plan(): QueryPlan {
-    const { filter, order, index, reverse } = this.state;
-    return cachedPlan(modelOf(this.model), { filter, order, index, reverse });
+    if (this.#plan === undefined) {
+      const { filter, order, index, reverse } = this.state;
+      this.#plan = cachedPlan(modelOf(this.model), { filter, order, index, reverse });
+    }
+    return this.#plan;
   }
 
   /** One page of at most `limit` items, filled even when the filter drops items, and the next cursor. */
