@@ -236,12 +236,12 @@ export function addMutations(
                 `at most ${MAX_TRANSACTION} items in one create, got ${nested.length + 1}`,
               );
             const [parent, ...rest] = await transaction((tx) => [
-              tx.create(cls, data as never) as ModelBase,
+              tx.create(cls, data) as ModelBase,
               ...nested.map(({ c, child }) => {
                 const values = given(c.target, child);
                 for (const [targetField, sourceField] of Object.entries(c.relation.on))
                   values[targetField] = data[sourceField];
-                return tx.create(c.target.cls, values as never) as ModelBase;
+                return tx.create(c.target.cls, values) as ModelBase;
               }),
             ]);
             for (const item of [parent!, ...rest]) loader.prime(item);
@@ -274,7 +274,7 @@ export function addMutations(
               );
             const items = args.allOrNothing
               ? await transaction((tx) =>
-                  inputs.map((input) => tx.create(cls, input as never) as ModelBase),
+                  inputs.map((input) => tx.create(cls, input) as ModelBase),
                 )
               : await Model.batchCreate(inputs);
             const loader = loaderFor(ctx, info);

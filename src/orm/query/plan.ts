@@ -26,6 +26,12 @@ export interface QueryPlan {
   readonly sort: SortCondition | null;
   /** The caller's whole condition; the entity type and TTL are added by the backend. */
   readonly filter: Condition | null;
+  /**
+   * What the engine must still filter: `filter` without the equalities the key condition already
+   * enforces (a keyed `{ userId }` is the partition `USER#<userId>` itself). Null: nothing to filter,
+   * so a page of n needs exactly n + 1 items read.
+   */
+  readonly residual: Condition | null;
   /** Key order; Scans have no order of their own. */
   readonly ascending: boolean;
   /** Present when the order asked for is not key order: results are sorted after reading them all. */
@@ -133,6 +139,27 @@ function rangeOn(
   return null;
 }
 
+/**
+ * True when a key method of one text field embeds it verbatim between constant text
+ * (`USER#${this.userId}`): then equal keys mean equal values, and the key condition enforces the
+ * field's equality. Transformed values (`toLowerCase()`, hashes) keep their filter.
+ */
+function verbatim(model: CompiledModel, plan: KeyPlan, fixed: Map<string, unknown>): boolean {
+  const field = plan.reads[0]!;
+  const kind = model.fields.get(field)!.kind;
+  if ((kind !== 'string' && kind !== 'enum') || !fixed.has(field)) return false;
+  const marker = sentinel(0);
+  const marked = tryKey(model, plan, new Map([[field, marker]]));
+  const other = tryKey(model, plan, new Map([[field, `${marker}${marker}`]]));
+  const at = marked?.indexOf(marker) ?? -1;
+  if (marked === null || other === null || at < 0) return false;
+  const [before, after] = [marked.slice(0, at), marked.slice(at + marker.length)];
+  return (
+    other === `${before}${marker}${marker}${after}` &&
+    tryKey(model, plan, fixed) === `${before}${String(fixed.get(field))}${after}`
+  );
+}
+
 /** The field a keyed query's results are ordered by, when the sort key leads with one field. */
 function leadingSortField(
   _model: CompiledModel,
@@ -154,6 +181,15 @@ function keyedOn(
   const partition = tryKey(model, index.partition, fixed);
   if (partition === null || !index.partition.reads.every((f) => fixed.has(f))) return null;
   const sort = index.sort ? deriveSortCondition(model, index.sort, input.filter, fixed) : null;
+  const enforced = new Set<string>();
+  const single = (plan: KeyPlan) => plan.reads.length === 1 && verbatim(model, plan, fixed);
+  if (single(index.partition)) enforced.add(index.partition.reads[0]!);
+  if (index.sort && sort?.op === 'eq' && single(index.sort)) enforced.add(index.sort.reads[0]!);
+  const residual = and(
+    conjuncts(input.filter).filter(
+      (c) => !(c.type === 'compare' && c.op === 'eq' && enforced.has(c.field)),
+    ),
+  );
   const lead = leadingSortField(model, index.sort, fixed);
   let ascending = !input.reverse;
   let clientOrder: OrderSpec[] | null = null;
@@ -167,6 +203,7 @@ function keyedOn(
     partition,
     sort,
     filter: input.filter,
+    residual,
     ascending,
     clientOrder,
     ttlAttribute: model.config.ttl,
@@ -196,6 +233,7 @@ export function planQuery(model: CompiledModel, input: PlanInput): QueryPlan {
     partition: null,
     sort: null,
     filter: input.filter,
+    residual: input.filter,
     ascending: true,
     clientOrder: input.order.length > 0 ? [...input.order] : null,
     ttlAttribute: model.config.ttl,

@@ -42,7 +42,8 @@ const MAX_READ = 1000;
  * seen so far (4x before any is seen); an unfiltered keyed Query asks for exactly what it needs.
  */
 function readSize(plan: QueryPlan, want: number, matched: number, scanned: number): number {
-  const filtered = plan.operation === 'scan' || plan.filter !== null || plan.ttlAttribute !== null;
+  const filtered =
+    plan.operation === 'scan' || plan.residual !== null || plan.ttlAttribute !== null;
   const ratio =
     scanned > 0 ? Math.max(matched / scanned, 0.02) : filtered ? 1 / FIRST_READ_AHEAD : 1;
   return Math.min(MAX_READ, Math.max(want, Math.ceil(want / ratio)));

@@ -128,7 +128,7 @@ export function readParams(
     plan.ttlAttribute,
     now,
   );
-  const FilterExpression = conjuncts(and([visible, plan.filter]))
+  const FilterExpression = conjuncts(and([visible, plan.residual]))
     .map((c) => conditionExpression(c, p))
     .join(' AND ');
   const common = {

@@ -213,7 +213,7 @@ export class InMemoryBackend extends BackendBase {
     const key = keyConditionOf(plan, attrs);
     const filter = and([
       visibilityOf(plan.entity, this.adapter.entityTypeAttribute, plan.ttlAttribute, now),
-      plan.filter,
+      plan.residual,
     ])!;
     for (; i < candidates.length && (limit === null || evaluated < limit); i++) {
       const item = candidates[i]!;
