@@ -1,5 +1,8 @@
-import type { GraphQLSchema } from 'graphql';
-import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
+import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
+import { GraphQLError, type GraphQLSchema, type ValidationContext } from 'graphql';
+import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { renderLocalGraphiQL, useLocalGraphiQLAssets } from './graphiql-assets.js';
 import { exampleQuery } from './schema/index.js';
 
@@ -14,6 +17,91 @@ export interface ServerOptions {
   readonly logging?: boolean;
   /** The query GraphiQL opens with. @default an example over the schema's models (a list with a relation) */
   readonly defaultQuery?: string;
+  /**
+   * Limits checked before execution (GraphQL Armor): nesting depth, aliases and tokens of one
+   * document. Over a limit the request is refused with a 400 and a coded error, before any
+   * resolver runs. `false` turns them off (the schema then relies on page caps alone).
+   */
+  readonly limits?: Partial<QueryLimits> | false;
+}
+
+export interface QueryLimits {
+  /** Deepest field nesting (introspection excepted). @default 12 */
+  readonly maxDepth: number;
+  /** Aliases in one document: each can be a whole Scan. @default 30 */
+  readonly maxAliases: number;
+  /** Tokens in one document, checked while parsing (so deep nesting never reaches the parser's recursion). @default 5000 */
+  readonly maxTokens: number;
+}
+
+export const defaultQueryLimits: QueryLimits = { maxDepth: 12, maxAliases: 30, maxTokens: 5000 };
+
+/** Brackets nested deeper than this are refused before parsing (the parser recurses per level). */
+const MAX_NESTING = 128;
+
+// Private: the deepest nesting of { ( [ outside strings, read in one pass over the text.
+function nestingOf(text: string): number {
+  let depth = 0;
+  let max = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34 /* " */) {
+      const block = text.startsWith('"""', i);
+      const end = block ? text.indexOf('"""', i + 3) : i;
+      if (block) {
+        i = end < 0 ? text.length : end + 2;
+        continue;
+      }
+      for (i++; i < text.length && text.charCodeAt(i) !== 34; i++)
+        if (text.charCodeAt(i) === 92 /* \ */) i++;
+    } else if (c === 35 /* # */) {
+      while (i < text.length && text.charCodeAt(i) !== 10) i++;
+    } else if (c === 123 || c === 40 || c === 91) max = Math.max(max, ++depth);
+    else if (c === 125 || c === 41 || c === 93) depth--;
+  }
+  return max;
+}
+
+/** Refuses documents nested past MAX_NESTING as a parse failure (400), before the parser recurses. */
+const useNestingLimit = (): Plugin => ({
+  onParse({ params }) {
+    const text = typeof params.source === 'string' ? params.source : params.source.body;
+    if (nestingOf(text) > MAX_NESTING)
+      throw new GraphQLError(`Syntax Error: nested deeper than ${MAX_NESTING} levels.`, {
+        extensions: { code: 'GRAPHQL_PARSE_FAILED', http: { status: 400 } },
+      });
+  },
+});
+
+function limitPlugins(limits: Partial<QueryLimits> | false | undefined) {
+  if (limits === false) return [];
+  const { maxDepth, maxAliases, maxTokens } = { ...defaultQueryLimits, ...limits };
+  // Refusals become validation errors with a code naming the limit (Armor's own carry none).
+  const refuse =
+    (limit: keyof QueryLimits, max: number) =>
+    (context: ValidationContext | null, error: GraphQLError) =>
+      context?.reportError(
+        new GraphQLError(error.message.replace(/^Syntax Error: /, ''), {
+          extensions: { code: 'QUERY_TOO_COMPLEX', limit, max },
+        }),
+      );
+  return [
+    useNestingLimit(),
+    maxTokensPlugin({ n: maxTokens }),
+    maxDepthPlugin({
+      n: maxDepth,
+      ignoreIntrospection: true,
+      flattenFragments: true,
+      propagateOnRejection: false,
+      onReject: [refuse('maxDepth', maxDepth)],
+    }),
+    maxAliasesPlugin({
+      n: maxAliases,
+      allowList: [],
+      propagateOnRejection: false,
+      onReject: [refuse('maxAliases', maxAliases)],
+    }),
+  ];
 }
 
 /**
@@ -36,9 +124,10 @@ export function createServer(
             title: 'tablegraph',
             defaultQuery: options.defaultQuery ?? exampleQuery(options.schema),
           },
-    maskedErrors: true,
+    // Unexpected errors masked, and no original error (a JSON parser's message, a stack) echoed in dev.
+    maskedErrors: { isDev: false },
     logging: options.logging === false ? false : 'info',
     renderGraphiQL: renderLocalGraphiQL,
-    plugins: [useLocalGraphiQLAssets()],
+    plugins: [useLocalGraphiQLAssets(), ...limitPlugins(options.limits)],
   });
 }

@@ -273,9 +273,7 @@ export function addMutations(
                 `at most ${max} inputs${args.allOrNothing ? ' with allOrNothing' : ''}, got ${inputs.length}`,
               );
             const items = args.allOrNothing
-              ? await transaction((tx) =>
-                  inputs.map((input) => tx.create(cls, input) as ModelBase),
-                )
+              ? await transaction((tx) => inputs.map((input) => tx.create(cls, input) as ModelBase))
               : await Model.batchCreate(inputs);
             const loader = loaderFor(ctx, info);
             for (const item of items) loader.prime(item);
