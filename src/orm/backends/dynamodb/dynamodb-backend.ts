@@ -378,22 +378,11 @@ export class DynamoDBBackend extends BackendBase {
    * batchPutItems again) and those written (`processed`).
    */
   async batchPutItems(layout: ItemLayout, items: readonly StoredItem[]): Promise<void> {
-    const id = this.idOf(layout);
-    const report = await runBatch(this.retry, items, 25, (pending) =>
-      this.sendBatch(
-        pending,
-        id,
-        async (command) => {
-          const out = await this.client.send(command as BatchWriteCommand);
-          return (
-            (out.UnprocessedItems?.[this.tableName] ?? []) as { PutRequest: { Item: StoredItem } }[]
-          ).map((r) => r.PutRequest.Item);
-        },
-        () =>
-          new BatchWriteCommand({
-            RequestItems: { [this.tableName]: pending.map((Item) => ({ PutRequest: { Item } })) },
-          }),
-      ),
+    const report = await this.writeBatch(
+      layout,
+      items,
+      (Item) => ({ PutRequest: { Item } }),
+      (r) => (r as { PutRequest: { Item: StoredItem } }).PutRequest.Item,
     );
     if (!report.failure) return;
     const written = await this.storedAsWritten(layout, report);
@@ -411,24 +400,11 @@ export class DynamoDBBackend extends BackendBase {
 
   /** BatchWriteItem DeleteRequests per 25 keys, retried like puts (a delete is safe to resend). */
   async batchDeleteItems(layout: ItemLayout, keys: readonly StoredKey[]): Promise<void> {
-    const id = this.idOf(layout);
-    const report = await runBatch(this.retry, keys, 25, (pending) =>
-      this.sendBatch(
-        pending,
-        id,
-        async (command) => {
-          const out = await this.client.send(command as BatchWriteCommand);
-          return (
-            (out.UnprocessedItems?.[this.tableName] ?? []) as {
-              DeleteRequest: { Key: StoredKey };
-            }[]
-          ).map((r) => r.DeleteRequest.Key);
-        },
-        () =>
-          new BatchWriteCommand({
-            RequestItems: { [this.tableName]: pending.map((Key) => ({ DeleteRequest: { Key } })) },
-          }),
-      ),
+    const report = await this.writeBatch(
+      layout,
+      keys,
+      (Key) => ({ DeleteRequest: { Key } }),
+      (r) => (r as { DeleteRequest: { Key: StoredKey } }).DeleteRequest.Key,
     );
     if (!report.failure) return;
     const left = new Set(report.unprocessed);
@@ -437,6 +413,29 @@ export class DynamoDBBackend extends BackendBase {
       report,
       report.unprocessed,
       keys.filter((k) => !left.has(k)),
+    );
+  }
+
+  // Private: BatchWriteItem per 25 entries (puts or deletes), the engine's leftovers mapped back.
+  private writeBatch<T extends StoredKey | StoredItem>(
+    layout: ItemLayout,
+    entries: readonly T[],
+    request: (
+      entry: T,
+    ) => { PutRequest: { Item: StoredItem } } | { DeleteRequest: { Key: StoredKey } },
+    entryOf: (unprocessed: unknown) => StoredKey | StoredItem,
+  ) {
+    const id = this.idOf(layout);
+    return runBatch(this.retry, entries, 25, (pending) =>
+      this.sendBatch(
+        pending,
+        id,
+        async (command) => {
+          const out = await this.client.send(command as BatchWriteCommand);
+          return ((out.UnprocessedItems?.[this.tableName] ?? []) as unknown[]).map(entryOf);
+        },
+        () => new BatchWriteCommand({ RequestItems: { [this.tableName]: pending.map(request) } }),
+      ),
     );
   }
 
