@@ -15,6 +15,7 @@ import { dynamic, fieldMap } from './dynamic.js';
 import { guard } from './errors.js';
 import { type GeneratedModel, type Values, visible, withWhere } from './model-types.js';
 import { nodeKey } from './node.js';
+import { selectionOf } from './selection.js';
 import { type FilterInputs, scalarOf } from './where.js';
 
 const isList = (def: AnyField) =>
@@ -73,7 +74,9 @@ export function addObjectType(
                 resolve: guard(
                   (item: ModelBase, _args: Values, ctx: unknown, info: GraphQLResolveInfo) => {
                     const key = relationKey(relation, item);
-                    return key === null ? null : loaderFor(ctx, info).load(target.cls, key);
+                    return key === null
+                      ? null
+                      : loaderFor(ctx, info).load(target.cls, key, selectionOf(target.cls, info));
                   },
                 ),
               })
@@ -84,11 +87,17 @@ export function addObjectType(
                     relation.description ?? `This ${names.type}'s ${target.names.plural}.`,
                   args: { where: f.arg({ type: target.where, required: false }) },
                   resolve: guard(
-                    (item: ModelBase, args: ConnectionArgs & { where?: Values | null }) =>
+                    (
+                      item: ModelBase,
+                      args: ConnectionArgs & { where?: Values | null },
+                      _ctx: unknown,
+                      info: GraphQLResolveInfo,
+                    ) =>
                       resolveConnection(
                         withWhere(target, queryHasMany(item, relation), args.where),
                         args,
                         limits,
+                        info,
                       ),
                   ),
                 },

@@ -15,6 +15,7 @@ import {
   withWhere,
 } from './model-types.js';
 import { indexSuffix, upperFirst } from './names.js';
+import { selectionOf } from './selection.js';
 
 /**
  * Root query fields of one model: the lookup by key, the list connection, a connection per table
@@ -46,7 +47,12 @@ export function addQueryFields(
             where: f.arg({ type: g.where, required: false }),
           },
           resolve: guard(
-            (_root: unknown, args: ConnectionArgs & Values & { where?: Values | null }) => {
+            (
+              _root: unknown,
+              args: ConnectionArgs & Values & { where?: Values | null },
+              _ctx: unknown,
+              info: GraphQLResolveInfo,
+            ) => {
               const fixed = Object.fromEntries(
                 pk.map((k) => [k.name, args[naming.toGraphQL(k.name)]]),
               );
@@ -54,6 +60,7 @@ export function addQueryFields(
                 withWhere(g, Query.of(cls, fixed).usingIndex(index), args.where),
                 args,
                 limits,
+                info,
               );
             },
           ),
@@ -68,7 +75,7 @@ export function addQueryFields(
         description: `One ${names.type} by its key, or null.`,
         args: keyArgs(f, g, g.tableKey),
         resolve: guard((_root: unknown, args: Values, ctx: unknown, info: GraphQLResolveInfo) =>
-          loaderFor(ctx, info).load(cls, given(g, args)),
+          loaderFor(ctx, info).load(cls, given(g, args), selectionOf(cls, info)),
         ),
       }),
       [names.plural]: f.connection(
@@ -76,8 +83,13 @@ export function addQueryFields(
           type: ref,
           description: `Every ${names.type} matching \`where\` (a keyed Query when it fixes a partition key, else a Scan).`,
           args: { where: f.arg({ type: g.where, required: false }) },
-          resolve: guard((_root: unknown, args: ConnectionArgs & { where?: Values | null }) =>
-            resolveConnection(withWhere(g, Query.of(cls), args.where), args, limits),
+          resolve: guard(
+            (
+              _root: unknown,
+              args: ConnectionArgs & { where?: Values | null },
+              _ctx: unknown,
+              info: GraphQLResolveInfo,
+            ) => resolveConnection(withWhere(g, Query.of(cls), args.where), args, limits, info),
           ),
         },
         g.connection,
