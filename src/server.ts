@@ -4,7 +4,7 @@ import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import { GraphQLError, type GraphQLSchema, type ValidationContext } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { renderLocalGraphiQL, useLocalGraphiQLAssets } from './graphiql-assets.js';
-import { exampleQuery } from './schema/index.js';
+import { type CostOptions, exampleQuery, useTablegraphCost } from './schema/index.js';
 
 export interface ServerOptions {
   /** The schema to serve (`buildSchema({ models })`, or one merged with your own). */
@@ -23,6 +23,13 @@ export interface ServerOptions {
    * resolver runs. `false` turns them off (the schema then relies on page caps alone).
    */
   readonly limits?: Partial<QueryLimits> | false;
+  /**
+   * Cost: operations whose estimated reads exceed `maxReads` (default 5000 items) are refused
+   * before execution (`QUERY_TOO_COSTLY`); each answer's `extensions.cost` carries the engine
+   * requests and read/write capacity units it consumed (default: on unless NODE_ENV is
+   * `production`); `onCost` receives the same for logging and metrics. `false` turns all of it off.
+   */
+  readonly cost?: CostOptions | false;
 }
 
 export interface QueryLimits {
@@ -128,6 +135,17 @@ export function createServer(
     maskedErrors: { isDev: false },
     logging: options.logging === false ? false : 'info',
     renderGraphiQL: renderLocalGraphiQL,
-    plugins: [useLocalGraphiQLAssets(), ...limitPlugins(options.limits)],
+    plugins: [
+      useLocalGraphiQLAssets(),
+      ...limitPlugins(options.limits),
+      ...(options.cost === false
+        ? []
+        : [
+            useTablegraphCost({
+              extensions: process.env.NODE_ENV !== 'production',
+              ...options.cost,
+            }),
+          ]),
+    ],
   });
 }
