@@ -307,6 +307,8 @@ export class DynamoDBBackend extends BackendBase {
         const error = unwrapAttempt(raw);
         maybeApplied ||= log.maybeApplied;
         if (errorName(error) === 'ConditionalCheckFailedException') {
+          // Sent and refused: a request whose cost the engine does not report.
+          this.report(operation, 0, 0);
           let current = currentItem((error as { Item?: unknown }).Item);
           // Engines that ignore ReturnValuesOnConditionCheckFailure (dynalite): read the item, so a
           // stale version (item present) is told apart from a missing item, and an earlier attempt
@@ -649,6 +651,7 @@ export class DynamoDBBackend extends BackendBase {
           error,
         );
       if (name === 'TransactionCanceledException') {
+        this.report('TransactWriteItems', 0, 0);
         const reasons =
           (error as { CancellationReasons?: { Code?: string; Item?: unknown }[] })
             .CancellationReasons ?? [];

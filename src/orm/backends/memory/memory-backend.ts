@@ -193,8 +193,8 @@ export class InMemoryBackend extends BackendBase {
     try {
       this.check(op, 0);
     } catch (error) {
-      // A refused condition still costs the write (DynamoDB charges it; its error does not say).
-      this.report(operation, 0, writeUnits(before ? itemSize(before) : 0));
+      // A refused write is a request whose cost DynamoDB's error does not report: counted, 0 units.
+      this.report(operation, 0, 0);
       throw error;
     }
     const out = this.apply(op);
