@@ -174,6 +174,8 @@ describe('GraphQL projections and cost, counted on dynalite', () => {
     const counts = requests.log.filter((l) => l.input.Select === 'COUNT');
     expect(counts).toHaveLength(1);
     expect(counts[0]!.input.ProjectionExpression).toBeUndefined();
+    // Within the budget: the count never evaluates more than the cap (maxTotalCount).
+    expect(counts[0]!.input.Limit).toBe(1000);
   });
 
   it('puts the requests and capacity units of every answer in extensions.cost', async () => {

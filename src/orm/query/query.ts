@@ -333,25 +333,31 @@ export class Query<M extends AnyModelClass> {
     return all[all.length - 1] ?? null;
   }
 
-  /** The number of matches (DynamoDB `Select: COUNT`; at most `limit` when one is set). */
+  /**
+   * The number of matches (DynamoDB `Select: COUNT`: no item is transferred; at most `limit` when
+   * one is set). With a limit, no page evaluates more items than are still needed, and `maxReads`
+   * bounds the requests: past it the count is a lower bound.
+   */
   async count(): Promise<number> {
     const ctx = contextOf(this.model);
     const plan = this.plan();
     let start = this.startKey(ctx, plan);
     let total = 0;
     const now = nowSeconds();
+    const { limit, maxReads } = this.state;
+    let reads = 0;
     do {
       const page = await ctx.backend.queryPage({
         layout: ctx.layout,
         plan,
-        limit: null,
+        limit: limit === null ? null : limit - total,
         startKey: start,
         countOnly: true,
         now,
       });
       total += page.count;
       start = page.lastKey;
-    } while (start && (this.state.limit === null || total < this.state.limit));
+    } while (start && (limit === null || total < limit) && ++reads < maxReads);
     return this.state.limit === null ? total : Math.min(total, this.state.limit);
   }
 
