@@ -26,8 +26,9 @@ export interface ServerOptions {
   /**
    * Cost: operations whose estimated reads exceed `maxReads` (default 5000 items) are refused
    * before execution (`QUERY_TOO_COSTLY`); each answer's `extensions.cost` carries the engine
-   * requests and read/write capacity units it consumed (default: on unless NODE_ENV is
-   * `production`); `onCost` receives the same for logging and metrics. `false` turns all of it off.
+   * requests and read/write capacity units it consumed (default: on when NODE_ENV is
+   * `development`, as `npm start` sets it); `onCost` receives the same for logging and metrics.
+   * `false` turns all of it off.
    */
   readonly cost?: CostOptions | false;
 }
@@ -142,7 +143,7 @@ export function createServer(
         ? []
         : [
             useTablegraphCost({
-              extensions: process.env.NODE_ENV !== 'production',
+              extensions: process.env.NODE_ENV === 'development',
               ...options.cost,
             }),
           ]),

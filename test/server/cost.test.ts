@@ -31,7 +31,13 @@ const placedAt = new Date(Date.UTC(2025, 0, 1));
 
 function server(m: Models, options: Partial<ServerOptions> = {}) {
   const schema = buildSchema({ models: [m.User, m.TodoItem, m.Order, m.Product] });
-  const yoga = createServer({ schema, logging: false, graphiql: false, ...options });
+  const yoga = createServer({
+    schema,
+    logging: false,
+    graphiql: false,
+    ...options,
+    cost: options.cost === false ? false : { extensions: true, ...options.cost },
+  });
   return async (query: string, variables?: Record<string, unknown>) => {
     const res = await yoga.fetch('http://yoga/graphql', {
       method: 'POST',
