@@ -189,7 +189,8 @@ export class InMemoryBackend extends BackendBase {
   async write(layout: ItemLayout, op: WriteOp): Promise<StoredItem | null> {
     const operation =
       op.type === 'put' ? 'PutItem' : op.type === 'update' ? 'UpdateItem' : 'DeleteItem';
-    const before = this.byKey.get(this.id(op.type === 'put' ? (op.item as StoredKey) : op.key));
+    const id = this.id(op.type === 'put' ? (op.item as StoredKey) : op.key);
+    const before = this.byKey.get(id);
     try {
       this.check(op, 0);
     } catch (error) {
@@ -198,15 +199,7 @@ export class InMemoryBackend extends BackendBase {
       throw error;
     }
     const out = this.apply(op);
-    this.report(
-      operation,
-      0,
-      writeCost(
-        layout,
-        before,
-        this.byKey.get(this.id(op.type === 'put' ? (op.item as StoredKey) : op.key)),
-      ),
-    );
+    this.report(operation, 0, writeCost(layout, before, this.byKey.get(id)));
     return out;
   }
 
