@@ -256,7 +256,12 @@ export class DynamoDBBackend extends BackendBase {
           // Engines that ignore ReturnValuesOnConditionCheckFailure (dynalite): read the item, so a
           // stale version (item present) is told apart from a missing item, and an earlier attempt
           // of this call recognised.
-          if (current === null && (op.type === 'update' || (maybeApplied && op.type === 'put')))
+          if (
+            current === null &&
+            (op.type === 'update' ||
+              (op.type === 'delete' && op.condition) ||
+              (maybeApplied && op.type === 'put'))
+          )
             current = await this.getItem(layout, keyOf(layout, op), true);
           if (maybeApplied) {
             // An earlier attempt of this call may have been applied: is the stored item its result?

@@ -154,7 +154,11 @@ export class InMemoryBackend extends BackendBase {
       existing[op.ifVersion.attr] !== op.ifVersion.value
     )
       throw new ConditionFailed(clone(existing), index);
-    if (op.type === 'update' && op.condition && !matches(op.condition, existing ?? {}))
+    if (
+      (op.type === 'update' || op.type === 'delete') &&
+      op.condition &&
+      !matches(op.condition, existing ?? {})
+    )
       throw new ConditionFailed(existing ? clone(existing) : null, index);
   }
 
