@@ -91,7 +91,10 @@ export interface ModelAccessRules {
   readonly model: AnyModelClass;
   readonly rules: ModelRules;
 }
-export function rules<M extends AnyModelClass>(model: M, modelRules: ModelRules<M>): ModelAccessRules {
+export function rules<M extends AnyModelClass>(
+  model: M,
+  modelRules: ModelRules<M>,
+): ModelAccessRules {
   return { model, rules: modelRules as ModelRules };
 }
 
@@ -275,7 +278,10 @@ export class ModelAccess {
           if (!model.fields.has(f))
             throw new ConfigurationError(`${where}: ${label} names an unknown field ${f}`);
         if (!needsPartition) continue;
-        const plans = [model.table.partition, ...[...model.indexes.values()].map((i) => i.partition)];
+        const plans = [
+          model.table.partition,
+          ...[...model.indexes.values()].map((i) => i.partition),
+        ];
         if (!plans.some((p) => partitionFixedBy(p, fields)))
           throw new ConfigurationError(
             `${where}: ${label} matches ${fields.join(', ')}, which fix no partition of the table or of a GSI; a list would have to read everyone's items. Add a GSI whose partition key reads ${fields.join(', ')}, or use another rule`,

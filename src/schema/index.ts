@@ -18,8 +18,8 @@ export function buildSchema(options: SchemaOptions): GraphQLSchema {
 }
 
 export {
-  allow,
   type AuthOptions,
+  allow,
   type Caller,
   canRead,
   type ModelAccessRules,

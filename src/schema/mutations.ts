@@ -108,8 +108,7 @@ function authorizedFailure(
 ): unknown {
   if (!(error instanceof ConflictError)) return error;
   const current = error.current as object | null | undefined;
-  if (authCondition && !meets(current, authCondition))
-    return refusal(g.access.caller(ctx), what);
+  if (authCondition && !meets(current, authCondition)) return refusal(g.access.caller(ctx), what);
   if (!current) return error;
   const mapped = toGraphQLError(error) as GraphQLError;
   return new GraphQLError(mapped.message, {

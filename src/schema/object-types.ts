@@ -82,7 +82,9 @@ export function addObjectType(
                     const key = relationKey(relation, item);
                     return key === null
                       ? null
-                      : readable(target, ctx, key, () => loaderFor(ctx, info).load(target.cls, key));
+                      : readable(target, ctx, key, () =>
+                          loaderFor(ctx, info).load(target.cls, key),
+                        );
                   },
                 ),
               })

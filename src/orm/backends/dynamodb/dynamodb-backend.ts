@@ -35,7 +35,7 @@ import {
 } from '../../layout.js';
 import type { QueryPlan } from '../../query/plan.js';
 import { type AnyModelClass, modelOf } from '../../registry.js';
-import { BackendBase } from '../backend-base.js';
+import { BackendBase, defaultCursorSecret } from '../backend-base.js';
 import { DynamoDBAdapter } from './adapter.js';
 import {
   AttemptFailed,
@@ -147,7 +147,8 @@ export class DynamoDBBackend extends BackendBase {
     this.options = options;
     this.tableName = options.tableName;
     this.adapter = options.adapter ?? new DynamoDBAdapter();
-    this.cursorSecret = options.cursorSecret ?? `tablegraph:${options.tableName}`;
+    this.cursorSecret =
+      options.cursorSecret ?? defaultCursorSecret(`tablegraph:${options.tableName}`);
     this.retry = { ...defaultRetryPolicy, ...options.retry };
     this.operationRetry = { ...defaultOperationRetryPolicy, ...options.operationRetry };
   }
