@@ -5,7 +5,6 @@ import {
   type KeyPlan,
   type ModelBase,
   modelOf,
-  type Query,
 } from '../orm/index.js';
 import type { ModelAccess } from './auth.js';
 import type { TablegraphBuilder } from './builder.js';
