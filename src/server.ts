@@ -2,7 +2,13 @@ import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
 import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import { GraphQLError, type GraphQLSchema, type ValidationContext } from 'graphql';
-import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import {
+  createYoga,
+  maskError,
+  type Plugin,
+  useExecutionCancellation,
+  type YogaServerInstance,
+} from 'graphql-yoga';
 import { renderLocalGraphiQL, useLocalGraphiQLAssets } from './graphiql-assets.js';
 import { exampleQuery } from './schema/index.js';
 
@@ -105,6 +111,25 @@ function limitPlugins(limits: Partial<QueryLimits> | false | undefined) {
 }
 
 /**
+ * Yoga's masking, and then no `originalError` in any answer: Yoga's JSON body parser puts the
+ * parser's error (its name, and a message quoting the body) in `extensions.originalError` of its
+ * BAD_REQUEST error whatever `isDev` says. Yoga also reads that extension to answer 400 rather than
+ * 200 to `Accept: application/json` (so deleting it turns the 400 into a 200): it is made
+ * non-enumerable instead, which Yoga still reads and its serializer (an object rest) leaves out.
+ * The same error object, so a client's bad body is not logged as a server error.
+ */
+function maskWithoutOriginalError(error: unknown, message: string, isDev?: boolean): Error {
+  const masked = maskError(error, message, isDev);
+  const extensions = (masked as GraphQLError).extensions as Record<string, unknown> | undefined;
+  if (extensions && Object.prototype.propertyIsEnumerable.call(extensions, 'originalError'))
+    Object.defineProperty(extensions, 'originalError', {
+      value: extensions.originalError,
+      enumerable: false,
+    });
+  return masked;
+}
+
+/**
  * A Yoga instance serving the schema: GraphiQL (assets served locally, opening on an example
  * query over the models), masked unexpected errors and a health check at `/health`. Listening is
  * the caller's: `http.createServer(yoga).listen(4000)`, `yoga.fetch(request)` (Lambda, workers,
@@ -125,9 +150,15 @@ export function createServer(
             defaultQuery: options.defaultQuery ?? exampleQuery(options.schema),
           },
     // Unexpected errors masked, and no original error (a JSON parser's message, a stack) echoed in dev.
-    maskedErrors: { isDev: false },
+    maskedErrors: { isDev: false, maskError: maskWithoutOriginalError },
     logging: options.logging === false ? false : 'info',
     renderGraphiQL: renderLocalGraphiQL,
-    plugins: [useLocalGraphiQLAssets(), ...limitPlugins(options.limits)],
+    plugins: [
+      useLocalGraphiQLAssets(),
+      ...limitPlugins(options.limits),
+      // A client that goes away stops the execution: no further resolver runs (so no further
+      // DynamoDB request starts); requests already sent finish.
+      useExecutionCancellation(),
+    ],
   });
 }
