@@ -7,7 +7,13 @@ import {
   NoSchemaIntrospectionCustomRule,
   type ValidationContext,
 } from 'graphql';
-import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import {
+  createYoga,
+  maskError,
+  type Plugin,
+  useExecutionCancellation,
+  type YogaServerInstance,
+} from 'graphql-yoga';
 import { renderLocalGraphiQL, useLocalGraphiQLAssets } from './graphiql-assets.js';
 import type { Identify } from './identity.js';
 import { exampleQuery } from './schema/index.js';
@@ -171,6 +177,25 @@ const useNoIntrospection = (): Plugin => ({
 });
 
 /**
+ * Yoga's masking, and then no `originalError` in any answer: Yoga's JSON body parser puts the
+ * parser's error (its name, and a message quoting the body) in `extensions.originalError` of its
+ * BAD_REQUEST error whatever `isDev` says. Yoga also reads that extension to answer 400 rather than
+ * 200 to `Accept: application/json` (so deleting it turns the 400 into a 200): it is made
+ * non-enumerable instead, which Yoga still reads and its serializer (an object rest) leaves out.
+ * The same error object, so a client's bad body is not logged as a server error.
+ */
+function maskWithoutOriginalError(error: unknown, message: string, isDev?: boolean): Error {
+  const masked = maskError(error, message, isDev);
+  const extensions = (masked as GraphQLError).extensions as Record<string, unknown> | undefined;
+  if (extensions && Object.prototype.propertyIsEnumerable.call(extensions, 'originalError'))
+    Object.defineProperty(extensions, 'originalError', {
+      value: extensions.originalError,
+      enumerable: false,
+    });
+  return masked;
+}
+
+/**
  * A Yoga instance serving the schema: GraphiQL (assets served locally, opening on an example
  * query over the models), masked unexpected errors and a health check at `/health`. Listening is
  * the caller's: `http.createServer(yoga).listen(4000)`, `yoga.fetch(request)` (Lambda, workers,
@@ -196,7 +221,7 @@ export function createServer(
         },
     ...(identify ? { context: async ({ request }) => ({ caller: await identify(request) }) } : {}),
     // Unexpected errors masked, and no original error (a JSON parser's message, a stack) echoed in dev.
-    maskedErrors: { isDev: false },
+    maskedErrors: { isDev: false, maskError: maskWithoutOriginalError },
     logging: options.logging === false ? false : 'info',
     renderGraphiQL: renderLocalGraphiQL,
     plugins: [
@@ -204,6 +229,9 @@ export function createServer(
       useBodyLimit(options.maxBodyBytes ?? 1024 * 1024),
       ...limitPlugins(options.limits),
       ...((options.introspection ?? !production) ? [] : [useNoIntrospection()]),
+      // A client that goes away stops the execution: no further resolver runs (so no further
+      // DynamoDB request starts); requests already sent finish.
+      useExecutionCancellation(),
     ],
   });
 }

@@ -37,7 +37,7 @@ export type CreateTodoMutationVariables = Exact<{
 }>;
 
 
-export type CreateTodoMutation = { createTodoItem: { userId: string, todoId: string, title: string, version: number } };
+export type CreateTodoMutation = { createTodoItem: { userId: string, todoId: string, title: string, version: number } | null };
 
 export type CompleteTodoMutationVariables = Exact<{
   userId: string;
@@ -46,7 +46,7 @@ export type CompleteTodoMutationVariables = Exact<{
 }>;
 
 
-export type CompleteTodoMutation = { updateTodoItem: { todoId: string, completed: boolean, version: number } };
+export type CompleteTodoMutation = { updateTodoItem: { todoId: string, completed: boolean, version: number } | null };
 
 export type DeleteTodoMutationVariables = Exact<{
   userId: string;
@@ -54,7 +54,7 @@ export type DeleteTodoMutationVariables = Exact<{
 }>;
 
 
-export type DeleteTodoMutation = { deleteTodoItem: boolean };
+export type DeleteTodoMutation = { deleteTodoItem: boolean | null };
 
 export type UserWithOrdersQueryVariables = Exact<{
   rowId: string | number;

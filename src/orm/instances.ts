@@ -1,6 +1,7 @@
 // Instances and their keys: building them from stored items, validating their values, naming items.
 import { describe, ValidationError, type ValidationIssue } from './errors.js';
 import type { ItemLayout, StoredItem, StoredKey } from './layout.js';
+import { checkKeys } from './limits.js';
 import { type CompiledModel, keyView } from './model-meta.js';
 import type { Condition } from './query/conditions.js';
 import { matches } from './query/evaluate.js';
@@ -172,7 +173,11 @@ export function storedKeyOf(
       values[name] = v === null ? null : model.fields.get(name)!.parse(v, prefix + name, issues);
   }
   const view = keyView(model, values, [model.table.partition, model.table.sort!], issues);
-  return issues.length > before ? null : ctx.layout.keyOf(view);
+  if (issues.length > before) return null;
+  // DynamoDB refuses a lookup by a key longer than any key it can store.
+  const stored = ctx.layout.keyOf(view);
+  checkKeys(ctx.layout, stored, prefix, issues);
+  return issues.length > before ? null : stored;
 }
 
 /** The loader cache key of a lookup key (entity, table key). @internal */

@@ -18,6 +18,7 @@ import {
   throwIfAny,
 } from './instances.js';
 import type { StoredItem, StoredKey } from './layout.js';
+import { checkKeys, checkNumber, checkSize, checkValue, itemSize } from './limits.js';
 import type { IndexPlan } from './model-meta.js';
 import { and, type Condition, parseWhere } from './query/conditions.js';
 import { matches } from './query/evaluate.js';
@@ -273,6 +274,7 @@ export async function update<M extends AnyModelClass>(
         received: describe(options.expectedVersion),
       });
   }
+  if (stored) checkChanges(ctx, stored, parsed, issues);
   throwIfAny(model, issues);
   const keyValues = key as Values;
   // Never another entity type's item under the same key.
@@ -314,6 +316,9 @@ export async function update<M extends AnyModelClass>(
       ...parsed.bounds.map((b) => b.condition),
     ]);
     const op = updateOf(ctx, stored!, parsed, affected, view, condition, options.expectedVersion);
+    // Recomputed index keys within DynamoDB's key sizes.
+    if (op.type === 'update') checkKeys(layout, op.set, '', issues);
+    throwIfAny(model, issues);
     try {
       const item = await ctx.backend.write(layout, op);
       const instance = instantiate<InstanceType<M>>(ctx, item!);
@@ -328,6 +333,36 @@ export async function update<M extends AnyModelClass>(
       throw conflict(ctx, stored!, current, parsed, userCondition, options.expectedVersion);
     }
   }
+}
+
+// Private: DynamoDB's limits on what the change gives (numbers, sets), and on the item size the
+// result has at least (the key, the values set, the members added and elements appended). The size of
+// the whole result depends on the stored item: the engine refuses it (the in-memory backend as well).
+function checkChanges(
+  ctx: ModelContext,
+  key: StoredKey,
+  parsed: ParsedChanges,
+  issues: ValidationIssue[],
+): void {
+  const { add, deleteMembers, append } = parsed.atomic;
+  const least: StoredItem = { ...key, [ctx.layout.adapter.entityTypeAttribute]: ctx.model.entity };
+  for (const [f, v] of parsed.set)
+    if (v !== null) {
+      checkValue(v, f, issues);
+      least[f] = v;
+    }
+  for (const [f, v] of Object.entries(add))
+    if (typeof v === 'number') checkNumber(v, `${f}.add`, issues);
+    else {
+      checkValue(v, `${f}.add`, issues);
+      least[f] = v;
+    }
+  for (const [f, v] of Object.entries(deleteMembers)) checkValue(v, `${f}.delete`, issues);
+  for (const [f, { values, atStart }] of Object.entries(append)) {
+    checkValue(values, `${f}.${atStart ? 'prepend' : 'append'}`, issues);
+    least[f] = values;
+  }
+  checkSize(least, itemSize(least), '', issues, 'the updated item');
 }
 
 // Private: the values after the change, for index keys computed from an item that was read.

@@ -1,10 +1,11 @@
 // The one write pipeline: everything between "write this instance" and the request (managed fields,
 // beforeSave hooks, validation, version handling, the key check), and settling the instance after the
 // request: marked persisted and afterSave run on success, put back as it was on failure. create, upsert,
-// save, batchCreate and transactions all prepare their items here.
+// save, batchCreate and transactions all prepare their items here, DynamoDB's limits checked last.
 import { ValidationError, type ValidationIssue } from './errors.js';
 import { keyFromItem, runHooks, throwIfAny, validateValues } from './instances.js';
 import type { StoredItem, StoredKey } from './layout.js';
+import { checkItem } from './limits.js';
 import { type ModelContext, type ModelInstance, NO_UNKNOWN, STATE } from './registry.js';
 
 type Values = Record<string, unknown>;
@@ -91,6 +92,13 @@ export async function prepareWrite(
     }
     Object.assign(instance, values);
     const item = layout.toItem(values, instance);
+    // DynamoDB's own limits (item size, key sizes, numbers, sets), the same on every backend.
+    checkItem(layout, item, options.prefix ?? '', issues);
+    if (issues.length > before) {
+      putBack(instance, snapshot);
+      if (options.issues) return null;
+      throwIfAny(model, issues);
+    }
     const key = keyFromItem(layout, item);
     if (kind === 'update') refuseKeyChange(ctx, instance[STATE].key!, key);
     return { ctx, instance, item, key, expectedVersion, snapshot };

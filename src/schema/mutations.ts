@@ -228,11 +228,15 @@ export function addMutations(
     };
   };
 
+  // Every mutation field is nullable: in `mutation { a b c }` a failing `b` nulls only `b` (its error
+  // names its path), `a`'s answer stays and `c` still runs — graphql-js runs mutation fields one after
+  // another and stops at the first non-null field that fails, answering `data: null`.
   builder.mutationFields((t) => {
     const f = dynamic(t);
     return fieldMap({
       [`create${names.type}`]: f.field({
         type: ref,
+        nullable: true,
         description: `Creates a ${names.type}; ALREADY_EXISTS when its key is taken.${children.length > 0 ? ` Given ${children.map((c) => `\`${c.name}\``).join(' or ')}, the ${names.type} and those items are created together in one TransactWriteItems (at most ${MAX_TRANSACTION} items, each conditional on its key being free).` : ''}`,
         args: {
           input: f.arg({ type: createInput, required: true }),
@@ -285,6 +289,7 @@ export function addMutations(
       }),
       [`create${upperFirst(names.plural)}`]: f.field({
         type: [ref],
+        nullable: { list: true, items: false },
         description: `Creates several ${names.type} items. Every input is validated before any is written. By default one BatchWriteItem per 25 items, which like DynamoDB overwrites an existing key; BATCH_INCOMPLETE lists the positions \`written\` and \`unwritten\` when a chunk still fails after retries. \`allOrNothing: true\`: one TransactWriteItems (at most ${MAX_TRANSACTION}), each create conditional on its key being free (ALREADY_EXISTS otherwise, nothing written).`,
         args: {
           inputs: f.arg({ type: [createInput], required: true }),
@@ -318,6 +323,7 @@ export function addMutations(
       }),
       [`update${names.type}`]: f.field({
         type: ref,
+        nullable: true,
         description: `Changes the given fields of a ${names.type} in one write (others stay); atomic operations and \`if\` apply in the same request. NOT_FOUND, or CONFLICT (with the current item) when \`if\` or \`expectedVersion\` fails.`,
         args: {
           ...keyArgs(f, g, tableKey),
@@ -355,6 +361,7 @@ export function addMutations(
       }),
       [`delete${names.type}`]: f.field({
         type: 'Boolean',
+        nullable: true,
         description: `Deletes a ${names.type} in one write: true if it existed. \`collection: true\` also deletes every item in its partition (its item collection, every entity type), in batches of 25.`,
         args: {
           ...keyArgs(f, g, tableKey),

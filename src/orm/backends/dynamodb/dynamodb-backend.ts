@@ -25,7 +25,7 @@ import {
   type PageResult,
   type WriteOp,
 } from '../../backend.js';
-import { BackendError, ConfigurationError } from '../../errors.js';
+import { BackendError, ConfigurationError, ValidationError } from '../../errors.js';
 import {
   type ItemAdapter,
   type ItemLayout,
@@ -33,6 +33,7 @@ import {
   type StoredItem,
   type StoredKey,
 } from '../../layout.js';
+import { DYNAMODB_LIMITS } from '../../limits.js';
 import type { QueryPlan } from '../../query/plan.js';
 import { type AnyModelClass, modelOf } from '../../registry.js';
 import { BackendBase, defaultCursorSecret } from '../backend-base.js';
@@ -93,6 +94,23 @@ function errorName(error: unknown): string {
 function wrap(operation: string, error: unknown): BackendError {
   const message = (error as Error | null)?.message ?? String(error);
   return new BackendError(operation, `${errorName(error) || 'Error'}: ${message}`, error);
+}
+
+const ITEM_TOO_LARGE = /Item size (to update )?has exceeded the maximum allowed size/;
+
+// The one DynamoDB limit the ORM cannot check before sending: the size of the item an update leaves
+// (it depends on the stored item). The same ValidationError the in-memory backend raises.
+function oversize(layout: ItemLayout, error: unknown, message = ''): ValidationError | null {
+  const text = message || ((error as Error | null)?.message ?? '');
+  if (!ITEM_TOO_LARGE.test(text)) return null;
+  return new ValidationError(layout.model.entity, [
+    {
+      path: '',
+      message: `the updated item would exceed DynamoDB's item size limit of ${DYNAMODB_LIMITS.itemBytes} bytes (400 KB) (${text})`,
+      expected: `item size <= ${DYNAMODB_LIMITS.itemBytes} bytes`,
+      received: 'a larger item',
+    },
+  ]);
 }
 
 function hasAtomicChanges(atomic: AtomicChanges | undefined): boolean {
@@ -300,6 +318,8 @@ export class DynamoDBBackend extends BackendBase {
             return (op as { returnNew: boolean }).returnNew ? current : null;
           continue;
         }
+        if (errorName(error) === 'ValidationException')
+          throw oversize(layout, error) ?? wrap(operation, error);
         if (!maybeApplied) throw wrap(operation, error);
         // Out of retries after a lost response: say that the write may have been applied.
         const detail = `${errorName(error) || 'Error'}: ${(error as Error | null)?.message ?? String(error)}`;
@@ -577,6 +597,11 @@ export class DynamoDBBackend extends BackendBase {
             .CancellationReasons ?? [];
         const index = reasons.findIndex((r) => r.Code === 'ConditionalCheckFailed');
         if (index >= 0) throw new ConditionFailed(currentItem(reasons[index]!.Item), index);
+        const big = reasons.findIndex((r) => r.Code === 'ValidationError');
+        const tooLarge =
+          big >= 0 &&
+          oversize(writes[big]!.layout, error, (reasons[big] as { Message?: string }).Message);
+        if (tooLarge) throw tooLarge;
       }
       throw wrap('TransactWriteItems', error);
     }

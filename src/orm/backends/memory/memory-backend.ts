@@ -5,7 +5,7 @@ import {
   type PageResult,
   type WriteOp,
 } from '../../backend.js';
-import { BackendError } from '../../errors.js';
+import { BackendError, ValidationError, type ValidationIssue } from '../../errors.js';
 import {
   type AdapterOptions,
   type IndexAttributes,
@@ -14,6 +14,7 @@ import {
   type StoredItem,
   type StoredKey,
 } from '../../layout.js';
+import { checkSize, itemSize } from '../../limits.js';
 import { and } from '../../query/conditions.js';
 import { matches } from '../../query/evaluate.js';
 import { compareText } from '../../query/order.js';
@@ -135,13 +136,14 @@ export class InMemoryBackend extends BackendBase {
     return item ? clone(item) : null;
   }
 
-  async write(_layout: ItemLayout, op: WriteOp): Promise<StoredItem | null> {
-    this.check(op, 0);
+  async write(layout: ItemLayout, op: WriteOp): Promise<StoredItem | null> {
+    this.check(layout, op, 0);
     return this.apply(op);
   }
 
-  // Private: throws ConditionFailed when the write's condition does not hold.
-  private check(op: WriteOp, index: number): void {
+  // Private: throws ConditionFailed when the write's condition does not hold, and, as DynamoDB, a
+  // ValidationError when an update would make the item larger than 400 KB.
+  private check(layout: ItemLayout, op: WriteOp, index: number): void {
     const existing = this.byKey.get(this.id(op.type === 'put' ? (op.item as StoredKey) : op.key));
     if (op.type === 'put') {
       if (op.ifNotExists && existing) throw new ConditionFailed(clone(existing), index);
@@ -161,6 +163,27 @@ export class InMemoryBackend extends BackendBase {
       !matches(op.condition, existing ?? {})
     )
       throw new ConditionFailed(existing ? clone(existing) : null, index);
+    if (op.type === 'update') {
+      const next = this.updated(existing, op);
+      const issues: ValidationIssue[] = [];
+      checkSize(next, itemSize(next), '', issues, 'the updated item');
+      if (issues.length > 0) throw new ValidationError(layout.model.entity, issues);
+    }
+  }
+
+  // Private: the item an update leaves (the stored one, or its key, with the changes applied).
+  private updated(
+    existing: StoredItem | undefined,
+    op: Extract<WriteOp, { type: 'update' }>,
+  ): StoredItem {
+    const next: StoredItem = existing ? clone(existing) : { ...op.key };
+    Object.assign(next, clone(op.set));
+    for (const attr of op.remove) delete next[attr];
+    for (const [attr, v] of Object.entries(op.setIfMissing))
+      if (next[attr] === undefined) next[attr] = clone(v);
+    if (op.increment) next[op.increment] = ((next[op.increment] as number | undefined) ?? 0) + 1;
+    if (op.atomic) applyAtomic(next, op.atomic);
+    return next;
   }
 
   private apply(op: WriteOp): StoredItem | null {
@@ -176,15 +199,7 @@ export class InMemoryBackend extends BackendBase {
       case 'check':
         return null;
       case 'update': {
-        const existing = this.byKey.get(this.id(op.key));
-        const next: StoredItem = existing ? clone(existing) : { ...op.key };
-        Object.assign(next, clone(op.set));
-        for (const attr of op.remove) delete next[attr];
-        for (const [attr, v] of Object.entries(op.setIfMissing))
-          if (next[attr] === undefined) next[attr] = clone(v);
-        if (op.increment)
-          next[op.increment] = ((next[op.increment] as number | undefined) ?? 0) + 1;
-        if (op.atomic) applyAtomic(next, op.atomic);
+        const next = this.updated(this.byKey.get(this.id(op.key)), op);
         this.insert(next);
         return op.returnNew ? clone(next) : null;
       }
@@ -342,7 +357,7 @@ export class InMemoryBackend extends BackendBase {
         'transaction',
         `at most 100 writes per transaction, got ${writes.length}`,
       );
-    for (const [i, { op }] of writes.entries()) this.check(op, i);
+    for (const [i, { layout, op }] of writes.entries()) this.check(layout, op, i);
     for (const { op } of writes) this.apply(op);
   }
 }
