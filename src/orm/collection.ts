@@ -348,10 +348,11 @@ export async function readCollectionHeads<M extends AnyModelClass>(
     );
     const [low] = sortRange(plan.sort);
     const inside = position !== null && (low === null || compareText(position[sort!]!, low) >= 0);
-    const limit = Math.min(
-      1000,
-      active.reduce((n, s) => n + s.need - s.items.length, 0),
-    );
+    // The first read asks for exactly what the pages need; a follow-up (the collection is bigger
+    // than the pages) adds a quarter for items of other types inside the range: a few more items
+    // read cost next to nothing in capacity, another request costs a round trip.
+    const short = active.reduce((n, s) => n + s.need - s.items.length, 0);
+    const limit = Math.min(1000, reads === 0 ? short : short + Math.ceil(short / 4));
     const page = await ctx.backend.queryPage({
       layout: ctx.layout,
       plan,

@@ -13,6 +13,7 @@ import { type ConnectionArgs, type PageLimits, resolveConnection } from './conne
 import { loaderFor } from './context.js';
 import { dynamic, fieldMap } from './dynamic.js';
 import { guard } from './errors.js';
+import { plannedPage } from './lookups.js';
 import { type GeneratedModel, type Values, visible, withWhere } from './model-types.js';
 import { nodeKey } from './node.js';
 import { type FilterInputs, scalarOf } from './where.js';
@@ -85,6 +86,7 @@ export function addObjectType(
                   args: { where: f.arg({ type: target.where, required: false }) },
                   resolve: guard(
                     (item: ModelBase, args: ConnectionArgs & { where?: Values | null }) =>
+                      plannedPage(item, name, args as Values) ??
                       resolveConnection(
                         withWhere(target, queryHasMany(item, relation), args.where),
                         args,

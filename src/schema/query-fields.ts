@@ -2,9 +2,9 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { Query } from '../orm/index.js';
 import type { TablegraphBuilder } from './builder.js';
 import { type ConnectionArgs, type PageLimits, resolveConnection } from './connections.js';
-import { loaderFor } from './context.js';
 import { dynamic, fieldMap } from './dynamic.js';
 import { guard } from './errors.js';
+import { resolveLookup } from './lookups.js';
 import {
   type GeneratedModel,
   given,
@@ -68,7 +68,7 @@ export function addQueryFields(
         description: `One ${names.type} by its key, or null.`,
         args: keyArgs(f, g, g.tableKey),
         resolve: guard((_root: unknown, args: Values, ctx: unknown, info: GraphQLResolveInfo) =>
-          loaderFor(ctx, info).load(cls, given(g, args)),
+          resolveLookup(cls, names.type, given(g, args), ctx, info, limits),
         ),
       }),
       [names.plural]: f.connection(

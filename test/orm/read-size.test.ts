@@ -99,9 +99,17 @@ describe('keyed pages read n + 1 items', () => {
     const { gql } = serve(m);
     requests.reset();
     const res = await gql(
-      '{ user(rowId: "alice") { orders(first: 5) { edges { node { orderId } } } } }',
+      '{ users(first: 1) { edges { node { orders(first: 5) { edges { node { orderId } } } } } } }',
     );
     expect(res.errors).toBeUndefined();
     expect(queries().map((i) => i.Limit)).toEqual([6]);
+    // Read by key, the user and its first page are one collection Query: 1 + (5 + 1) items.
+    requests.reset();
+    const byKey = await gql(
+      '{ user(rowId: "alice") { orders(first: 5) { edges { node { orderId } } } } }',
+    );
+    expect(byKey.errors).toBeUndefined();
+    expect(requests.counts).toEqual({ QueryCommand: 1 });
+    expect(queries().map((i) => i.Limit)).toEqual([7]);
   });
 });
