@@ -10,6 +10,7 @@ import {
 import type { TablegraphBuilder } from './builder.js';
 import { type DynamicFields, dynamic, fieldMap } from './dynamic.js';
 import { type FieldNaming, fieldNaming, type ModelNames, namesOf, upperFirst } from './names.js';
+import { declareOrders } from './ordering.js';
 import { scalarOf } from './where.js';
 
 /** A key field as a GraphQL argument: required when the key cannot be computed without it. */
@@ -33,6 +34,8 @@ export interface GeneratedModel {
   readonly connection: ReturnType<TablegraphBuilder['connectionObject']>;
   /** The fields of the table key, in field order. */
   readonly tableKey: readonly KeyField[];
+  /** The `orderBy` enum of each index that orders by a field (null: the table). */
+  readonly orders: ReadonlyMap<string | null, string>;
 }
 
 export type Values = Record<string, unknown>;
@@ -143,5 +146,6 @@ export function declareModel(builder: TablegraphBuilder, cls: AnyModelClass): Ge
       { name: `${names.type}Edge` },
     ),
     tableKey: keyFields(model, [model.table.partition, model.table.sort]),
+    orders: declareOrders(builder, model, names, naming),
   };
 }

@@ -16,6 +16,7 @@ import { guard } from './errors.js';
 import { plannedPage } from './lookups.js';
 import { type GeneratedModel, type Values, visible, withWhere } from './model-types.js';
 import { nodeKey } from './node.js';
+import { type Direction, orderArg, ordered, relationIndex } from './ordering.js';
 import { type FilterInputs, scalarOf } from './where.js';
 
 const isList = (def: AnyField) =>
@@ -83,12 +84,21 @@ export function addObjectType(
                   type: target.ref,
                   description:
                     relation.description ?? `This ${names.type}'s ${target.names.plural}.`,
-                  args: { where: f.arg({ type: target.where, required: false }) },
+                  args: {
+                    where: f.arg({ type: target.where, required: false }),
+                    ...orderArg(f, target, relationIndex(relation)),
+                  },
                   resolve: guard(
-                    (item: ModelBase, args: ConnectionArgs & { where?: Values | null }) =>
+                    (
+                      item: ModelBase,
+                      args: ConnectionArgs & { where?: Values | null; orderBy?: Direction | null },
+                    ) =>
                       plannedPage(item, name, args as Values) ??
                       resolveConnection(
-                        withWhere(target, queryHasMany(item, relation), args.where),
+                        ordered(
+                          withWhere(target, queryHasMany(item, relation), args.where),
+                          args.orderBy,
+                        ),
                         args,
                         limits,
                       ),

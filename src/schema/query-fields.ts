@@ -15,6 +15,7 @@ import {
   withWhere,
 } from './model-types.js';
 import { indexSuffix, upperFirst } from './names.js';
+import { type Direction, orderArg, ordered } from './ordering.js';
 
 /**
  * Root query fields of one model: the lookup by key, the list connection, a connection per table
@@ -44,14 +45,21 @@ export function addQueryFields(
               pk.map((k) => ({ ...k, required: true })),
             ),
             where: f.arg({ type: g.where, required: false }),
+            ...orderArg(f, g, index),
           },
           resolve: guard(
-            (_root: unknown, args: ConnectionArgs & Values & { where?: Values | null }) => {
+            (
+              _root: unknown,
+              args: ConnectionArgs & Values & { where?: Values | null; orderBy?: Direction | null },
+            ) => {
               const fixed = Object.fromEntries(
                 pk.map((k) => [k.name, args[naming.toGraphQL(k.name)]]),
               );
               return resolveConnection(
-                withWhere(g, Query.of(cls, fixed).usingIndex(index), args.where),
+                ordered(
+                  withWhere(g, Query.of(cls, fixed).usingIndex(index), args.where),
+                  args.orderBy,
+                ),
                 args,
                 limits,
               );

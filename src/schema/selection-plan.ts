@@ -110,7 +110,7 @@ export function planLookup(
     }
     if (args.after != null || args.before != null || args.last != null || args.where != null)
       continue;
-    if (typeof args.orderBy === 'string' && !args.orderBy.endsWith('_ASC')) continue;
+    if (args.orderBy === 'desc') continue;
     const size = (args.first as number | null | undefined) ?? limits.defaultPageSize;
     if (!Number.isInteger(size) || size < 1 || size > limits.maxPageSize) continue;
     const on = Object.entries(relation.on);

@@ -202,6 +202,38 @@ function collectionCounts(name: string, start: () => Promise<Engine>) {
       expect(requests.counts).toEqual({ ScanCommand: 1, QueryCommand: 20 });
     });
 
+    it('orderBy offers the orders an index serves: DESC reads the sort key backwards', async () => {
+      await alice(5, 5);
+      const q = `query($after: String) { user(rowId: "alice") {
+        todos(first: 2, after: $after, orderBy: TODO_ID_DESC) { edges { node { todoId } } pageInfo { hasNextPage endCursor } } } }`;
+      const first = await ok(q);
+      expect(first.user.todos.edges.map((e: Data) => e.node.todoId)).toEqual(['t4', 't3']);
+      expect(first.user.todos.pageInfo.hasNextPage).toBe(true);
+      expect(queries().map((i) => i.ScanIndexForward)).toEqual([false]);
+      const second = await ok(q, { after: first.user.todos.pageInfo.endCursor });
+      expect(second.user.todos.edges.map((e: Data) => e.node.todoId)).toEqual(['t2', 't1']);
+      const asc = await ok(
+        '{ todoItemsByUserId(userId: "alice", first: 2, orderBy: TODO_ID_ASC) { edges { node { todoId } } } }',
+      );
+      expect(asc.todoItemsByUserId.edges.map((e: Data) => e.node.todoId)).toEqual(['t0', 't1']);
+      await m.User.create({ id: 'bob', email: 'b@x.io', name: 'B', tenantId: 'acme' });
+      await m.User.create({ id: 'carol', email: 'c@x.io', name: 'C', tenantId: 'acme' });
+      requests.reset();
+      const tenant = await ok(
+        '{ usersByTenantIndex(tenantId: "acme", orderBy: ROW_ID_DESC) { edges { node { rowId } } } }',
+      );
+      expect(tenant.usersByTenantIndex.edges.map((e: Data) => e.node.rowId)).toEqual([
+        'carol',
+        'bob',
+      ]);
+      expect(queries()).toEqual([
+        expect.objectContaining({ IndexName: 'TenantIndex', ScanIndexForward: false }),
+      ]);
+      // Orders no index serves are not in the schema: no `orderBy` on a list that may Scan.
+      const bad = await gql('{ orders(first: 2, orderBy: ORDER_ID_ASC) { edges { cursor } } }');
+      expect(bad.errors?.[0]?.message).toMatch(/Unknown argument "orderBy"/);
+    });
+
     it('nodes(ids:) over 20 ids of mixed models is 1 BatchGetItem', async () => {
       await m.User.batchCreate(
         Array.from({ length: 5 }, (_, i) => ({ id: `u${i}`, email: `u${i}@x.io`, name: `U${i}` })),
