@@ -86,7 +86,7 @@ export function addObjectType(
                     relation.description ?? `This ${names.type}'s ${target.names.plural}.`,
                   args: {
                     where: f.arg({ type: target.where, required: false }),
-                    ...orderArg(f, target, relationIndex(relation)),
+                    ...orderArg(f, target.orders, relationIndex(relation)),
                   },
                   resolve: guard(
                     (

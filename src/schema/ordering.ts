@@ -4,7 +4,6 @@ import type { AnyModelClass, CompiledModel, IndexPlan, Query, Relation } from '.
 import { modelOf } from '../orm/index.js';
 import type { TablegraphBuilder } from './builder.js';
 import type { DynamicFields } from './dynamic.js';
-import type { GeneratedModel } from './model-types.js';
 import type { FieldNaming, ModelNames } from './names.js';
 import { indexSuffix } from './names.js';
 
@@ -70,13 +69,13 @@ export function ordered<M extends AnyModelClass>(
   return orderBy === 'desc' ? query.reverse() : query;
 }
 
-/** `{ orderBy }` for a connection reading `index` of `g` (none when that index orders by no field). */
+/** `{ orderBy }` for a connection reading `index` (none when that index orders by no field). */
 export function orderArg(
   f: DynamicFields,
-  g: GeneratedModel,
+  orders: ReadonlyMap<string | null, string>,
   index: string | null | undefined,
 ): Record<string, unknown> {
-  const type = index === undefined ? undefined : g.orders.get(index);
+  const type = index === undefined ? undefined : orders.get(index);
   return type === undefined
     ? {}
     : {

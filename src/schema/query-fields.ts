@@ -45,7 +45,7 @@ export function addQueryFields(
               pk.map((k) => ({ ...k, required: true })),
             ),
             where: f.arg({ type: g.where, required: false }),
-            ...orderArg(f, g, index),
+            ...orderArg(f, g.orders, index),
           },
           resolve: guard(
             (
