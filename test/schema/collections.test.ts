@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DynamoDBBackend } from '../../src/orm/index.js';
+import { collection, DynamoDBBackend } from '../../src/orm/index.js';
 import { defineModels, type Models } from '../fixtures/models.js';
 import {
   countRequests,
@@ -200,6 +200,29 @@ function collectionCounts(name: string, start: () => Promise<Engine>) {
       expect(data.users.edges).toHaveLength(20);
       expect(data.users.edges.every((e: Data) => e.node.orders.edges.length === 2)).toBe(true);
       expect(requests.counts).toEqual({ ScanCommand: 1, QueryCommand: 20 });
+    });
+
+    it('ORM: collection().paginate() is one Query per page over the narrowed range', async () => {
+      await alice(3, 2);
+      const c = collection(m.User, { id: 'alice' }, [m.User, m.Order]).limit(2);
+      const first = await c.paginate();
+      expect(first.items.map((x) => x.constructor.name)).toEqual(['Order', 'Order']);
+      const second = await c.cursor(first.cursor).paginate();
+      expect(second.items.map((x) => x.constructor.name)).toEqual(['Order', 'User']);
+      expect(second.cursor).toBeNull();
+      expect(requests.counts).toEqual({ QueryCommand: 2 });
+      expect(queries().map(keyCondition)).toEqual([
+        'pk = USER#alice AND sk BETWEEN ORDER# AND PROFILE',
+        'pk = USER#alice AND sk BETWEEN ORDER# AND PROFILE',
+      ]);
+      expect(queries().map((i) => i.Limit)).toEqual([3, 3]);
+      expect(filter(queries()[0]!)).toBe('entity_type IN (User, Order)');
+      requests.reset();
+      const withTtl = await collection(m.User, { id: 'alice' }, [m.User, m.Reminder]).all();
+      expect(withTtl.map((x) => x.constructor.name)).toEqual(['User', 'Reminder']);
+      expect(filter(queries()[0]!)).toMatch(
+        /^\(entity_type = User OR \(entity_type = Reminder AND \(attribute_not_exists\(expiresAt\) OR expiresAt > \d+\)\)\)$/,
+      );
     });
 
     it('orderBy offers the orders an index serves: DESC reads the sort key backwards', async () => {
