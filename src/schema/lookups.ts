@@ -19,6 +19,8 @@ const planned = new WeakMap<object, Map<string, ConnectionResult>>();
 /**
  * The root lookup by key (`user(rowId:)`): when selected hasMany relations live in the parent's
  * partition, one collection read answers the parent and their first pages; else the loader.
+ * `serves(relation)` false keeps a relation out of the collection read (it then resolves with its
+ * own Query): what a read rule that filters or hides a relation's items must say.
  */
 export async function resolveLookup(
   cls: AnyModelClass,
@@ -27,8 +29,9 @@ export async function resolveLookup(
   context: unknown,
   info: GraphQLResolveInfo,
   limits: PageLimits,
+  serves?: (relation: string) => boolean,
 ): Promise<ModelBase | null> {
-  const plan = planLookup(cls, typeName, key, info, limits);
+  const plan = planLookup(cls, typeName, key, info, limits, serves);
   if (plan === null) return loaderFor(context, info).load(cls, key) as Promise<ModelBase | null>;
   const collection = Collection.fromQueries(plan.members.map((m) => m.query));
   const heads = await readCollectionHeads(

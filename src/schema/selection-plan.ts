@@ -81,9 +81,11 @@ export function planLookup(
   limits: PageLimits,
   serves: (relation: string) => boolean = () => true,
 ): LookupPlan | null {
+  const relations = relationsOf(cls);
+  // The hot path: a model without hasMany relations is a plain key lookup.
+  if (!Object.values(relations).some((r) => r.kind === 'hasMany')) return null;
   const type = info.schema.getType(typeName);
   if (!isObjectType(type)) return null;
-  const relations = relationsOf(cls);
   const parent = Query.of(cls, key) as Query<AnyModelClass>;
   const partition = parent.plan().partition;
   if (parent.plan().operation !== 'query' || parent.plan().index !== null) return null;
