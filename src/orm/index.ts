@@ -11,6 +11,15 @@ export {
   type DynamoDBBackendOptions,
 } from './backends/dynamodb/dynamodb-backend.js';
 export { InMemoryBackend, type InMemoryBackendOptions } from './backends/memory/memory-backend.js';
+// Item collections
+export {
+  Collection,
+  type CollectionHeads,
+  type CollectionPage,
+  collection,
+  type Head,
+  readCollectionHeads,
+} from './collection.js';
 // Models: defining them, their instances and the types inferred from their fields
 export {
   afterLoad,

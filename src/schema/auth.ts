@@ -334,6 +334,11 @@ export function registerAccess(access: ReadonlyMap<AnyModelClass, ModelAccess>):
   for (const [m, a] of access) registered.set(m, a);
 }
 
+/** The access of a model class in the schema last built over it, if any. */
+export function accessOf(model: unknown): ModelAccess | undefined {
+  return registered.get(model as object);
+}
+
 /** Whether the caller of `context` may read `item` of `model` (model-level read rules). */
 export function canRead(context: unknown, model: unknown, item: object): boolean {
   const access = registered.get(model as object);

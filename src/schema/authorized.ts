@@ -1,5 +1,5 @@
-import type { AnyModelClass, ModelBase, Query } from '../orm/index.js';
-import { type Decision, fieldsOf, fixedBy, refusal } from './auth.js';
+import { type AnyModelClass, type ModelBase, type Query, relationsOf } from '../orm/index.js';
+import { accessOf, type Decision, fieldsOf, fixedBy, refusal } from './auth.js';
 import {
   type ConnectionArgs,
   type ConnectionResult,
@@ -28,6 +28,27 @@ export function readable(
   return load().then((item) => (item && g.access.canRead(context, item) ? item : null));
 }
 
+/**
+ * Whether a parent's lookup may read a relation's items with it (one item collection read): only
+ * when the caller may list all of them, decided on the parent's key alone. Else the relation
+ * resolves through its own (scoped) connection, and the collection read leaves its items unread.
+ */
+export function servesRelation(
+  parent: AnyModelClass,
+  relation: string,
+  key: Values,
+  context: unknown,
+): boolean {
+  const r = relationsOf(parent)[relation];
+  if (!r) return false;
+  const access = accessOf(r.target());
+  if (!access) return true;
+  const fixed: Values = {};
+  for (const [targetField, sourceField] of Object.entries(r.on))
+    if (key[sourceField] !== undefined) fixed[targetField] = key[sourceField];
+  return access.decide('list', context, fixed).kind === 'all';
+}
+
 /** An empty page: what a caller the rules let see nothing gets, at no request. */
 function emptyConnection(args: ConnectionArgs, limits: PageLimits): ConnectionResult {
   parseConnectionArgs(args, limits);
@@ -53,11 +74,15 @@ export function authorizedConnection<M extends AnyModelClass>(
   where: Values | null | undefined,
   args: ConnectionArgs,
   limits: PageLimits,
+  /** A page already read with its parent (one item collection read), used when the caller may see all of it. */
+  preread?: () => ConnectionResult | undefined,
 ): Promise<ConnectionResult> | ConnectionResult {
   const condition = where ? whereOf(g, where) : null;
   const known = { ...fixedBy(condition), ...fixed };
   const decision = g.access.decide('list', context, known);
   if (decision.kind === 'none') return emptyConnection(args, limits);
+  const ready = decision.kind === 'all' && !condition ? preread?.() : undefined;
+  if (ready) return ready;
   const scope = decision.kind === 'where' ? decision.values : {};
   checkFilterFields(g, context, condition, { ...known, ...scope });
   let scoped = condition ? query.and(condition as Parameters<Query<M>['and']>[0]) : query;

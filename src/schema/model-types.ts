@@ -10,6 +10,7 @@ import type { ModelAccess } from './auth.js';
 import type { TablegraphBuilder } from './builder.js';
 import { type DynamicFields, dynamic, fieldMap } from './dynamic.js';
 import { type FieldNaming, fieldNaming, type ModelNames, namesOf, upperFirst } from './names.js';
+import { declareOrders } from './ordering.js';
 import { scalarOf } from './where.js';
 
 /** A key field as a GraphQL argument: required when the key cannot be computed without it. */
@@ -35,6 +36,8 @@ export interface GeneratedModel {
   readonly tableKey: readonly KeyField[];
   /** Who may read and write it (auth.ts); open when the schema has no rules for the model. */
   readonly access: ModelAccess;
+  /** The `orderBy` enum of each index that orders by a field (null: the table). */
+  readonly orders: ReadonlyMap<string | null, string>;
 }
 
 export type Values = Record<string, unknown>;
@@ -141,5 +144,6 @@ export function declareModel(
     ),
     tableKey: keyFields(model, [model.table.partition, model.table.sort]),
     access,
+    orders: declareOrders(builder, model, names, naming),
   };
 }

@@ -14,8 +14,10 @@ import type { ConnectionArgs, PageLimits } from './connections.js';
 import { loaderFor } from './context.js';
 import { dynamic, fieldMap } from './dynamic.js';
 import { guard } from './errors.js';
+import { plannedPage } from './lookups.js';
 import { type GeneratedModel, type Values, visible } from './model-types.js';
 import { nodeKey } from './node.js';
+import { type Direction, orderArg, ordered, relationIndex } from './ordering.js';
 import { type FilterInputs, scalarOf } from './where.js';
 
 const isList = (def: AnyField) =>
@@ -93,21 +95,25 @@ export function addObjectType(
                   type: target.ref,
                   description:
                     relation.description ?? `This ${names.type}'s ${target.names.plural}.`,
-                  args: { where: f.arg({ type: target.where, required: false }) },
+                  args: {
+                    where: f.arg({ type: target.where, required: false }),
+                    ...orderArg(f, target.orders, relationIndex(relation)),
+                  },
                   resolve: guard(
                     (
                       item: ModelBase,
-                      args: ConnectionArgs & { where?: Values | null },
+                      args: ConnectionArgs & { where?: Values | null; orderBy?: Direction | null },
                       ctx: unknown,
                     ) =>
                       authorizedConnection(
                         target,
                         ctx,
-                        queryHasMany(item, relation),
+                        ordered(queryHasMany(item, relation), args.orderBy),
                         relationKey(relation, item) ?? {},
                         args.where,
                         args,
                         limits,
+                        () => plannedPage(item, name, args as Values),
                       ),
                   ),
                 },

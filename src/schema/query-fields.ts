@@ -1,11 +1,11 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Query } from '../orm/index.js';
-import { authorizedConnection, readable } from './authorized.js';
+import { authorizedConnection, readable, servesRelation } from './authorized.js';
 import type { TablegraphBuilder } from './builder.js';
 import type { ConnectionArgs, PageLimits } from './connections.js';
-import { loaderFor } from './context.js';
 import { dynamic, fieldMap } from './dynamic.js';
 import { guard } from './errors.js';
+import { resolveLookup } from './lookups.js';
 import {
   type GeneratedModel,
   given,
@@ -15,6 +15,7 @@ import {
   type Values,
 } from './model-types.js';
 import { indexSuffix, upperFirst } from './names.js';
+import { type Direction, orderArg, ordered } from './ordering.js';
 
 /**
  * Root query fields of one model: the lookup by key, the list connection, a connection per table
@@ -44,11 +45,12 @@ export function addQueryFields(
               pk.map((k) => ({ ...k, required: true })),
             ),
             where: f.arg({ type: g.where, required: false }),
+            ...orderArg(f, g.orders, index),
           },
           resolve: guard(
             (
               _root: unknown,
-              args: ConnectionArgs & Values & { where?: Values | null },
+              args: ConnectionArgs & Values & { where?: Values | null; orderBy?: Direction | null },
               ctx: unknown,
             ) => {
               const fixed = Object.fromEntries(
@@ -57,7 +59,7 @@ export function addQueryFields(
               return authorizedConnection(
                 g,
                 ctx,
-                Query.of(cls, fixed).usingIndex(index),
+                ordered(Query.of(cls, fixed).usingIndex(index), args.orderBy),
                 fixed,
                 args.where,
                 args,
@@ -77,7 +79,11 @@ export function addQueryFields(
         args: keyArgs(f, g, g.tableKey),
         resolve: guard((_root: unknown, args: Values, ctx: unknown, info: GraphQLResolveInfo) => {
           const key = given(g, args);
-          return readable(g, ctx, key, () => loaderFor(ctx, info).load(cls, key));
+          return readable(g, ctx, key, () =>
+            resolveLookup(cls, names.type, key, ctx, info, limits, (relation) =>
+              servesRelation(cls, relation, key, ctx),
+            ),
+          );
         }),
       }),
       [names.plural]: f.connection(

@@ -43,7 +43,10 @@ const MAX_READ = 1000;
  */
 function readSize(plan: QueryPlan, want: number, matched: number, scanned: number): number {
   const filtered =
-    plan.operation === 'scan' || plan.residual !== null || plan.ttlAttribute !== null;
+    plan.operation === 'scan' ||
+    plan.residual !== null ||
+    plan.ttlAttribute !== null ||
+    plan.members?.some((m) => m.residual !== null || m.ttlAttribute !== null) === true;
   const ratio =
     scanned > 0 ? Math.max(matched / scanned, 0.02) : filtered ? 1 / FIRST_READ_AHEAD : 1;
   return Math.min(MAX_READ, Math.max(want, Math.ceil(want / ratio)));

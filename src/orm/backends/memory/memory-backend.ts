@@ -18,7 +18,7 @@ import { checkSize, itemSize } from '../../limits.js';
 import { and } from '../../query/conditions.js';
 import { matches } from '../../query/evaluate.js';
 import { compareText } from '../../query/order.js';
-import { keyConditionOf, visibilityOf } from '../../query/plan.js';
+import { keyConditionOf, planVisibility } from '../../query/plan.js';
 import { type AnyModelClass, modelOf } from '../../registry.js';
 import { BackendBase, defaultCursorSecret } from '../backend-base.js';
 
@@ -232,7 +232,7 @@ export class InMemoryBackend extends BackendBase {
     // As DynamoDB: the key condition selects what is read (and counts against Limit), then the filter.
     const key = keyConditionOf(plan, attrs);
     const filter = and([
-      visibilityOf(plan.entity, this.adapter.entityTypeAttribute, plan.ttlAttribute, now),
+      planVisibility(plan, this.adapter.entityTypeAttribute, now),
       plan.residual,
     ])!;
     for (; i < candidates.length && (limit === null || evaluated < limit); i++) {
