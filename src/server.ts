@@ -16,7 +16,7 @@ import {
 } from 'graphql-yoga';
 import { renderLocalGraphiQL, useLocalGraphiQLAssets } from './graphiql-assets.js';
 import type { Identify } from './identity.js';
-import { exampleQuery } from './schema/index.js';
+import { type CostOptions, exampleQuery, useTablegraphCost } from './schema/index.js';
 
 export interface ServerOptions {
   /** The schema to serve (`buildSchema({ models })`, or one merged with your own). */
@@ -52,6 +52,13 @@ export interface ServerOptions {
    * resolver runs. `false` turns them off (the schema then relies on page caps alone).
    */
   readonly limits?: Partial<QueryLimits> | false;
+  /**
+   * Cost: operations whose estimated reads exceed `maxReads` (default 5000 items) are refused
+   * before execution (`QUERY_TOO_COSTLY`); each answer's `extensions.cost` carries the engine
+   * requests and read/write capacity units it consumed (default: on unless NODE_ENV is
+   * `production`); `onCost` receives the same for logging and metrics. `false` turns all of it off.
+   */
+  readonly cost?: CostOptions | false;
 }
 
 export interface QueryLimits {
@@ -232,6 +239,9 @@ export function createServer(
       // A client that goes away stops the execution: no further resolver runs (so no further
       // DynamoDB request starts); requests already sent finish.
       useExecutionCancellation(),
+      ...(options.cost === false
+        ? []
+        : [useTablegraphCost({ extensions: !production, ...options.cost })]),
     ],
   });
 }

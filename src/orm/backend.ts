@@ -1,3 +1,4 @@
+import type { RequestEvent } from './capacity.js';
 import type { ItemAdapter, ItemLayout, StoredItem, StoredKey } from './layout.js';
 import type { Condition } from './query/conditions.js';
 import type { QueryPlan } from './query/plan.js';
@@ -67,6 +68,17 @@ export class ConditionFailed extends Error {
   }
 }
 
+/** How a key read reads. */
+export interface ReadOptions {
+  /**
+   * The stored attributes to fetch (DynamoDB ProjectionExpression); null or absent fetches the
+   * whole item. The ORM always includes the keys and the entity type.
+   */
+  readonly projection?: readonly string[] | null;
+  /** A strongly consistent read (twice the read units). */
+  readonly consistent?: boolean;
+}
+
 export interface PageRequest {
   readonly layout: ItemLayout;
   readonly plan: QueryPlan;
@@ -77,6 +89,8 @@ export interface PageRequest {
   readonly countOnly: boolean;
   /** Epoch seconds: items whose TTL attribute is at or before this are hidden. */
   readonly now: number;
+  /** The stored attributes to fetch; null or absent fetches whole items. Ignored when counting. */
+  readonly projection?: readonly string[] | null;
 }
 
 export interface PageResult {
@@ -86,6 +100,8 @@ export interface PageResult {
   readonly scanned: number;
   /** Where the next page starts; null when the read reached the end. */
   readonly lastKey: StoredKey | null;
+  /** Read capacity units the page consumed (what the engine reports, or would charge). */
+  readonly readUnits: number;
 }
 
 /**
@@ -97,11 +113,20 @@ export interface Backend {
   readonly adapter: ItemAdapter;
   /** Signs cursors, so a tampered cursor is refused before it reaches the engine. */
   readonly cursorSecret: string;
-  getItem(layout: ItemLayout, key: StoredKey): Promise<StoredItem | null>;
+  /**
+   * Called after every engine request with what it cost (DynamoDB's ConsumedCapacity; the
+   * in-memory backend reports what DynamoDB would charge). Metrics and logging hang here.
+   */
+  onRequest?: ((event: RequestEvent) => void) | undefined;
+  getItem(layout: ItemLayout, key: StoredKey, options?: ReadOptions): Promise<StoredItem | null>;
   write(layout: ItemLayout, op: WriteOp): Promise<StoredItem | null>;
   queryPage(request: PageRequest): Promise<PageResult>;
   /** Answers in the order of `keys`, null for a missing key. */
-  batchGetItems(layout: ItemLayout, keys: readonly StoredKey[]): Promise<(StoredItem | null)[]>;
+  batchGetItems(
+    layout: ItemLayout,
+    keys: readonly StoredKey[],
+    options?: ReadOptions,
+  ): Promise<(StoredItem | null)[]>;
   batchPutItems(layout: ItemLayout, items: readonly StoredItem[]): Promise<void>;
   /** Deletes by key in batches (BatchWriteItem DeleteRequests); a delete of a missing key is a no-op. */
   batchDeleteItems(layout: ItemLayout, keys: readonly StoredKey[]): Promise<void>;

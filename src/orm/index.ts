@@ -2,7 +2,14 @@
 // @internal serve the GraphQL layer and may change without notice.
 
 // Backends: the storage contract, the shared base, the two engines and the item layout
-export type { AtomicChanges, Backend, PageRequest, PageResult, WriteOp } from './backend.js';
+export type {
+  AtomicChanges,
+  Backend,
+  PageRequest,
+  PageResult,
+  ReadOptions,
+  WriteOp,
+} from './backend.js';
 export { BackendBase } from './backends/backend-base.js';
 export { DynamoDBAdapter } from './backends/dynamodb/adapter.js';
 export type { RetryPolicy } from './backends/dynamodb/batch.js';
@@ -11,6 +18,15 @@ export {
   type DynamoDBBackendOptions,
 } from './backends/dynamodb/dynamodb-backend.js';
 export { InMemoryBackend, type InMemoryBackendOptions } from './backends/memory/memory-backend.js';
+// Cost: what requests consumed (ConsumedCapacity), per call and per backend
+export {
+  type Consumed,
+  itemSize,
+  Meter,
+  measure,
+  metered,
+  type RequestEvent,
+} from './capacity.js';
 // Item collections
 export {
   Collection,
@@ -81,7 +97,7 @@ export {
 } from './query/operators.js';
 export type { OrderSpec, QueryPlan, SortCondition } from './query/plan.js';
 export { type Page, Query } from './query/query.js';
-export { batchGetMany } from './reads.js';
+export { batchGetMany, type GetOptions } from './reads.js';
 export type {
   AnyModelClass,
   InputFor,

@@ -25,7 +25,11 @@ type Values = Record<string, unknown>;
  * instance of the class: constructed with no input, so class field initializers run, then given the
  * stored values.
  */
-export function instantiate<T>(ctx: ModelContext, item: StoredItem): T {
+export function instantiate<T>(
+  ctx: ModelContext,
+  item: StoredItem,
+  partial?: readonly string[] | null,
+): T {
   construction.loading = true;
   let instance: ModelInstance & Values;
   try {
@@ -34,8 +38,28 @@ export function instantiate<T>(ctx: ModelContext, item: StoredItem): T {
     construction.loading = false;
   }
   ctx.layout.fromItem(item, instance);
-  instance[STATE] = { persisted: true, key: keyFromItem(ctx.layout, item), unknown: NO_UNKNOWN };
+  instance[STATE] = partial
+    ? { persisted: true, key: keyFromItem(ctx.layout, item), unknown: NO_UNKNOWN, partial }
+    : { persisted: true, key: keyFromItem(ctx.layout, item), unknown: NO_UNKNOWN };
   return instance as T;
+}
+
+/**
+ * Refuses to write an instance loaded with a selection: a whole-item write would erase the fields
+ * it never read. `Model.update(key, changes)` writes only the given fields.
+ */
+export function assertWhole(model: CompiledModel, instance: ModelInstance): void {
+  const partial = instance[STATE].partial;
+  if (partial)
+    throw new ValidationError(model.entity, [
+      {
+        path: '',
+        message:
+          'was loaded with a selection, so saving it would erase the fields it did not read: load it whole, or write the changed fields with update(key, changes)',
+        expected: 'an instance loaded with every field',
+        received: `an instance loaded with select(${partial.join(', ')})`,
+      },
+    ]);
 }
 
 export function keyFromItem(layout: ItemLayout, item: StoredItem): StoredKey {
@@ -53,8 +77,12 @@ export async function runHooks(
 }
 
 /** An instance for a stored item, after its afterLoad hooks (synchronous when the model has none). */
-export function loaded<T>(ctx: ModelContext, item: StoredItem): T | Promise<T> {
-  const instance = instantiate<T>(ctx, item);
+export function loaded<T>(
+  ctx: ModelContext,
+  item: StoredItem,
+  partial?: readonly string[] | null,
+): T | Promise<T> {
+  const instance = instantiate<T>(ctx, item, partial);
   if (ctx.model.hooks.afterLoad.length === 0) return instance;
   return runHooks(ctx.model, 'afterLoad', instance as object).then(() => instance);
 }

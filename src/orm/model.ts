@@ -12,7 +12,7 @@ import {
 import { RESERVED_NAMES } from './model-meta.js';
 import type { Where } from './query/conditions.js';
 import { Query } from './query/query.js';
-import { batchGet, get } from './reads.js';
+import { batchGet, type GetOptions, get } from './reads.js';
 import {
   type AnyModelClass,
   construction,
@@ -159,8 +159,12 @@ export class ModelBase implements ModelInstance {
     return removeByKey(this, key as object, options);
   }
   /** The item with this key, or null. */
-  static get<M extends AnyModelClass>(this: M, key: KeyFor<M>): Promise<InstanceType<M> | null> {
-    return get(this, key as object);
+  static get<M extends AnyModelClass>(
+    this: M,
+    key: KeyFor<M>,
+    options?: GetOptions<keyof ValuesFor<M> & string>,
+  ): Promise<InstanceType<M> | null> {
+    return get(this, key as object, options);
   }
   static where<M extends AnyModelClass>(this: M, conditions?: Where<ValuesFor<M>>): Query<M> {
     return Query.of(this, conditions as object | undefined);
@@ -185,8 +189,9 @@ export class ModelBase implements ModelInstance {
   static batchGet<M extends AnyModelClass>(
     this: M,
     keys: readonly KeyFor<M>[],
+    options?: GetOptions<keyof ValuesFor<M> & string>,
   ): Promise<(InstanceType<M> | null)[]> {
-    return batchGet(this, keys as readonly object[]);
+    return batchGet(this, keys as readonly object[], options);
   }
 }
 

@@ -25,6 +25,8 @@ export interface InstanceState {
   key: StoredKey | null;
   /** Input entries that are not fields, reported at save time. */
   unknown: readonly (readonly [string, unknown])[];
+  /** Loaded with a selection: the fields it holds (the others read as empty); it cannot be saved. */
+  partial?: readonly string[];
 }
 
 /** What every model instance offers (implemented by `ModelBase`, the facade's class). */

@@ -3,6 +3,7 @@
 // instance is put back as it was.
 import { type Backend, ConditionFailed, type WriteOp } from './backend.js';
 import { ConfigurationError, NotFoundError } from './errors.js';
+import { assertWhole } from './instances.js';
 import type { StoredKey } from './layout.js';
 import {
   type AnyModelClass,
@@ -64,6 +65,7 @@ export class Transaction {
     this.#add(instance.constructor as AnyModelClass, async (ctx) => {
       if (!target[STATE].persisted)
         throw new NotFoundError(ctx.model.entity, ctx.layout.keyOf(target));
+      assertWhole(ctx.model, instance);
       const prepared = await prepareWrite(ctx, target, 'update', { restorable: true });
       const op = updateOp(prepared, { ifExists: true, upsert: false });
       return { kind: 'update', op, key: prepared.key, prepared, instance };

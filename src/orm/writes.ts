@@ -11,7 +11,7 @@ import {
   ValidationError,
   type ValidationIssue,
 } from './errors.js';
-import { instantiate, isVisible, keyFromItem, throwIfAny } from './instances.js';
+import { assertWhole, instantiate, isVisible, keyFromItem, throwIfAny } from './instances.js';
 import type { StoredItem, StoredKey } from './layout.js';
 import {
   type AnyModelClass,
@@ -134,6 +134,7 @@ export async function upsert<M extends AnyModelClass>(
 export async function save<T extends ModelInstance>(cls: AnyModelClass, instance: T): Promise<T> {
   const ctx = contextOf(cls);
   const target = instance as unknown as WritableInstance;
+  assertWhole(ctx.model, instance);
   if (!target[STATE].persisted) return (await persistNew(ctx, target, true)) as unknown as T;
   const prepared = await prepareWrite(ctx, target, 'update', { restorable: true });
   try {

@@ -219,6 +219,22 @@ export class ModelAccess {
     this.validate();
   }
 
+  /**
+   * The fields read rules compare (owner/tenant fields of read and list, and of field read rules):
+   * every projected read fetches them, so a rule never decides on a field that was not read.
+   */
+  get ruleFields(): readonly string[] {
+    const out = new Set<string>();
+    const add = (rules: readonly Rule[] | null | undefined) => {
+      for (const r of rules ?? [])
+        if (r.kind === 'match') for (const f of Object.keys(r.fields)) out.add(f);
+    };
+    add(this.ops.read);
+    add(this.ops.list);
+    for (const f of this.fieldRules.values()) add(f.read);
+    return [...out];
+  }
+
   /** True when the model has rules at all. */
   get configured(): boolean {
     return this.ops.read !== null;

@@ -1,3 +1,4 @@
+import type { GraphQLResolveInfo } from 'graphql';
 import { type AnyModelClass, type ModelBase, type Query, relationsOf } from '../orm/index.js';
 import { accessOf, type Decision, fieldsOf, fixedBy, refusal } from './auth.js';
 import {
@@ -74,6 +75,8 @@ export function authorizedConnection<M extends AnyModelClass>(
   where: Values | null | undefined,
   args: ConnectionArgs,
   limits: PageLimits,
+  /** The resolver's info: the page fetches only what `edges { node }` selects. */
+  info?: GraphQLResolveInfo,
   /** A page already read with its parent (one item collection read), used when the caller may see all of it. */
   preread?: () => ConnectionResult | undefined,
 ): Promise<ConnectionResult> | ConnectionResult {
@@ -87,7 +90,7 @@ export function authorizedConnection<M extends AnyModelClass>(
   checkFilterFields(g, context, condition, { ...known, ...scope });
   let scoped = condition ? query.and(condition as Parameters<Query<M>['and']>[0]) : query;
   if (decision.kind === 'where') scoped = scoped.and(scope as Parameters<Query<M>['and']>[0]);
-  return resolveConnection(scoped, args, limits);
+  return resolveConnection(scoped, args, limits, info);
 }
 
 function checkFilterFields(

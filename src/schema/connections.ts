@@ -1,5 +1,7 @@
+import type { GraphQLResolveInfo } from 'graphql';
 import type { AnyModelClass, ModelBase, Query } from '../orm/index.js';
 import { badInput } from './errors.js';
+import { connectionSelectionOf } from './selection.js';
 
 export interface ConnectionArgs {
   readonly first?: number | null;
@@ -63,9 +65,12 @@ export async function resolveConnection<M extends AnyModelClass>(
   query: Query<M>,
   args: ConnectionArgs,
   limits: PageLimits,
+  info?: GraphQLResolveInfo,
 ): Promise<ConnectionResult> {
   const { size, backward } = parseConnectionArgs(args, limits);
-  const base = query.maxReads(limits.maxReadsPerPage);
+  // Only the fields `edges { node { ... } }` selects are fetched (a ProjectionExpression).
+  const selected = info ? query.select(connectionSelectionOf(query.model, info) as never) : query;
+  const base = selected.maxReads(limits.maxReadsPerPage);
   const plan = base.plan();
   if (!limits.allowScans && plan.operation === 'scan')
     throw badInput(

@@ -26,9 +26,9 @@ export interface ModelSchemaOptions extends Partial<PageLimits> {
  * Adds every model's types to a builder whose Query (and Mutation) types the caller defines: an
  * object type per model, a lookup by key, a list connection, a connection per GSI, per table
  * partition and per hasMany relation, create/update/delete mutations, `node` and `nodes` — all
- * from model metadata.
+ * from model metadata. Answers the page limits it applied.
  */
-export function addModelTypes(builder: TablegraphBuilder, options: ModelSchemaOptions): void {
+export function addModelTypes(builder: TablegraphBuilder, options: ModelSchemaOptions): PageLimits {
   const limits: PageLimits = {
     maxPageSize: options.maxPageSize ?? 100,
     defaultPageSize: options.defaultPageSize ?? 20,
@@ -50,4 +50,5 @@ export function addModelTypes(builder: TablegraphBuilder, options: ModelSchemaOp
     if (options.mutations !== false) addMutations(builder, g, generated);
   }
   addNodeFields(builder, generated);
+  return limits;
 }

@@ -13,8 +13,9 @@ export function buildSchema(options: SchemaOptions): GraphQLSchema {
   const builder = createBuilder();
   builder.queryType({});
   if (options.mutations !== false) builder.mutationType({});
-  addModelTypes(builder, options);
-  return builder.toSchema({ sortSchema: false });
+  const limits = addModelTypes(builder, options);
+  // The cost estimate (cost.ts) reads the page sizes the schema serves from here.
+  return builder.toSchema({ sortSchema: false, extensions: { tablegraph: { limits } } });
 }
 
 export {
@@ -30,6 +31,13 @@ export {
 export type { TablegraphTypes } from './builder.js';
 export type { PageLimits } from './connections.js';
 export { createContext, loaderFor, type TablegraphContext, useTablegraph } from './context.js';
+export {
+  type CostOptions,
+  DEFAULT_MAX_READS,
+  estimateReads,
+  type RequestCost,
+  useTablegraphCost,
+} from './cost.js';
 export { toGraphQLError } from './errors.js';
 export { exampleQuery } from './example-query.js';
 export { decodeGlobalID, encodeGlobalID } from './global-id.js';

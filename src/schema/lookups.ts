@@ -11,6 +11,7 @@ import {
 import { type ConnectionResult, connectionFromItems, type PageLimits } from './connections.js';
 import { loaderFor } from './context.js';
 import type { Values } from './model-types.js';
+import { selectionOf } from './selection.js';
 import { planLookup, relationSignature } from './selection-plan.js';
 
 // Pages read with their parent, by parent instance, then by relation signature.
@@ -32,7 +33,12 @@ export async function resolveLookup(
   serves?: (relation: string) => boolean,
 ): Promise<ModelBase | null> {
   const plan = planLookup(cls, typeName, key, info, limits, serves);
-  if (plan === null) return loaderFor(context, info).load(cls, key) as Promise<ModelBase | null>;
+  if (plan === null)
+    return loaderFor(context, info).load(
+      cls,
+      key,
+      selectionOf(cls, info),
+    ) as Promise<ModelBase | null>;
   const collection = Collection.fromQueries(plan.members.map((m) => m.query));
   const heads = await readCollectionHeads(
     collection,

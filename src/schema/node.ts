@@ -7,6 +7,7 @@ import { dynamic, fieldMap } from './dynamic.js';
 import { badInput, guard } from './errors.js';
 import { decodeGlobalID } from './global-id.js';
 import type { GeneratedModel, Values } from './model-types.js';
+import { selectionOf } from './selection.js';
 
 /** Key values travel inside global IDs as JSON text: Dates as ISO strings. */
 function toKeyText(v: unknown): unknown {
@@ -46,7 +47,9 @@ export function addNodeFields(
     const key = Object.fromEntries(
       g.tableKey.map((k, i) => [k.name, fromKeyText(g.model.fields.get(k.name)!, parts[i])]),
     );
-    return readable(g, ctx, key, () => loaderFor(ctx, info).load(g.cls, key));
+    return readable(g, ctx, key, () =>
+      loaderFor(ctx, info).load(g.cls, key, selectionOf(g.cls, info)),
+    );
   };
   const node = builder.nodeInterfaceRef();
   builder.queryFields((t) => {

@@ -18,6 +18,7 @@ import { plannedPage } from './lookups.js';
 import { type GeneratedModel, type Values, visible } from './model-types.js';
 import { nodeKey } from './node.js';
 import { type Direction, orderArg, ordered, relationIndex } from './ordering.js';
+import { selectionOf } from './selection.js';
 import { type FilterInputs, scalarOf } from './where.js';
 
 const isList = (def: AnyField) =>
@@ -85,7 +86,7 @@ export function addObjectType(
                     return key === null
                       ? null
                       : readable(target, ctx, key, () =>
-                          loaderFor(ctx, info).load(target.cls, key),
+                          loaderFor(ctx, info).load(target.cls, key, selectionOf(target.cls, info)),
                         );
                   },
                 ),
@@ -104,6 +105,7 @@ export function addObjectType(
                       item: ModelBase,
                       args: ConnectionArgs & { where?: Values | null; orderBy?: Direction | null },
                       ctx: unknown,
+                      info: GraphQLResolveInfo,
                     ) =>
                       authorizedConnection(
                         target,
@@ -113,6 +115,7 @@ export function addObjectType(
                         args.where,
                         args,
                         limits,
+                        info,
                         () => plannedPage(item, name, args as Values),
                       ),
                   ),

@@ -52,6 +52,7 @@ export function addQueryFields(
               _root: unknown,
               args: ConnectionArgs & Values & { where?: Values | null; orderBy?: Direction | null },
               ctx: unknown,
+              info: GraphQLResolveInfo,
             ) => {
               const fixed = Object.fromEntries(
                 pk.map((k) => [k.name, args[naming.toGraphQL(k.name)]]),
@@ -64,6 +65,7 @@ export function addQueryFields(
                 args.where,
                 args,
                 limits,
+                info,
               );
             },
           ),
@@ -92,8 +94,12 @@ export function addQueryFields(
           description: `Every ${names.type} matching \`where\` (a keyed Query when it fixes a partition key, else a Scan).`,
           args: { where: f.arg({ type: g.where, required: false }) },
           resolve: guard(
-            (_root: unknown, args: ConnectionArgs & { where?: Values | null }, ctx: unknown) =>
-              authorizedConnection(g, ctx, Query.of(cls), {}, args.where, args, limits),
+            (
+              _root: unknown,
+              args: ConnectionArgs & { where?: Values | null },
+              ctx: unknown,
+              info: GraphQLResolveInfo,
+            ) => authorizedConnection(g, ctx, Query.of(cls), {}, args.where, args, limits, info),
           ),
         },
         g.connection,

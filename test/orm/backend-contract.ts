@@ -8,7 +8,9 @@ import {
   DuplicateKeyError,
   InvalidCursorError,
   loadBelongsTo,
+  Meter,
   MultipleResultsError,
+  measure,
   NotFoundError,
   queryHasMany,
   relationsOf,
@@ -1081,6 +1083,111 @@ export function backendContract(name: string, setup: () => Promise<Harness>): vo
       it('counts versions on upsert', async () => {
         expect((await m.Document.upsert({ id: 'd', body: '1' })).version).toBe(1);
         expect((await m.Document.upsert({ id: 'd', body: '2' })).version).toBe(2);
+      });
+    });
+
+    describe('projections (select) and capacity', () => {
+      it('get, batchGet and queries fetch the selected fields plus keys; the rest reads as empty', async () => {
+        await m.User.create({ ...alice, tenantId: 't1' });
+        const got = (await m.User.get({ id: 'user-1' }, { select: ['name'] }))!;
+        expect(got.toJSON()).toEqual({
+          id: 'user-1',
+          name: 'Alice',
+          email: null,
+          age: null,
+          tenantId: null,
+        });
+        const [batch] = await m.User.batchGet([{ id: 'user-1' }], { select: ['email'] });
+        expect(batch?.email).toBe('alice@example.com');
+        expect(batch?.name).toBeNull();
+        const page = await m.User.where({ tenantId: 't1' }).select(['age']).limit(5).paginate();
+        expect(page.items.map((u) => u.toJSON())).toEqual([
+          { id: 'user-1', age: 30, name: null, email: null, tenantId: null },
+        ]);
+        // Cursors of a projected page still resume (the index keys are fetched).
+        await m.User.create({ id: 'user-2', email: 'b@x.io', name: 'B', age: 40, tenantId: 't1' });
+        const first = await m.User.where({ tenantId: 't1' }).select(['age']).limit(1).paginate();
+        const next = await m.User.where({ tenantId: 't1' })
+          .select(['age'])
+          .limit(1)
+          .cursor(first.cursor)
+          .paginate();
+        expect(next.items.map((u) => u.id)).toEqual(['user-2']);
+        // Filters see whole items; a client-side order reads its field even when not selected.
+        const sorted = await m.User.where({ tenantId: 't1' })
+          .select(['name'])
+          .orderBy('age', 'desc')
+          .all();
+        expect(sorted.map((u) => u.name)).toEqual(['B', 'Alice']);
+      });
+
+      it('refuses to save a partially loaded instance, in a save and in a transaction', async () => {
+        await m.User.create(alice);
+        const partial = (await m.User.get({ id: 'user-1' }, { select: ['name'] }))!;
+        partial.name = 'Changed';
+        const err = await partial.save().catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(ValidationError);
+        expect((err as ValidationError).issues[0]).toMatchObject({
+          received: 'an instance loaded with select(id, name)',
+        });
+        expect((await m.User.get({ id: 'user-1' }))?.toJSON()).toEqual({
+          ...alice,
+          tenantId: null,
+        });
+        if (!h.noTransactions)
+          await expect(transaction((tx) => tx.update(partial))).rejects.toBeInstanceOf(
+            ValidationError,
+          );
+        // A selection that covers every field loads a whole instance, which saves.
+        const all = (await m.User.get(
+          { id: 'user-1' },
+          { select: ['id', 'email', 'name', 'tenantId', 'age'] },
+        ))!;
+        all.age = 31;
+        await all.save();
+        expect((await m.User.get({ id: 'user-1' }))?.age).toBe(31);
+      });
+
+      it('refuses an unknown field in a selection, before any request', async () => {
+        await expect(m.User.get({ id: 'x' }, { select: ['nope' as never] })).rejects.toBeInstanceOf(
+          ValidationError,
+        );
+        expect(() => m.User.where().select(['nope' as never])).toThrow(ValidationError);
+      });
+
+      it('reads models with afterLoad hooks whole (the hooks may read any field)', async () => {
+        await m.Audited.create({ id: 'a', name: 'N' });
+        const got = (await m.Audited.get({ id: 'a' }, { select: ['name'] }))!;
+        expect(got.saves).toBe(1);
+        got.name = 'M';
+        await got.save(); // whole: it saves
+      });
+
+      it('puts the cost of a page on the page and reports every request to measure() and onRequest', async () => {
+        await todos(5);
+        const events: string[] = [];
+        const before = h.backend.onRequest;
+        h.backend.onRequest = (e) => events.push(e.operation);
+        try {
+          const { result: page, consumed } = await measure(() =>
+            m.TodoItem.where({ userId: 'alice' }).limit(2).paginate(),
+          );
+          expect(page.consumed.requests).toBe(1);
+          expect(page.consumed.read).toBe(0.5);
+          expect(consumed.snapshot()).toEqual({ requests: 1, read: 0.5, write: 0 });
+          expect(events).toEqual(['Query']);
+          const outer = new Meter();
+          const { consumed: inner } = await measure(async () => {
+            await measure(() => m.User.get({ id: 'nobody' }));
+            await m.TodoItem.create({ userId: 'bob', todoId: 't', title: 'x' });
+          }, outer);
+          expect(inner).toBe(outer);
+          expect(outer.operations).toEqual({ GetItem: 1, PutItem: 1 });
+          expect(outer.read).toBe(0.5); // a missing item still costs half a unit
+          expect(outer.write).toBe(1);
+        } finally {
+          h.backend.onRequest = before;
+        }
       });
     });
 

@@ -91,6 +91,7 @@ describe('DynamoDB request builders (pure)', () => {
         FilterExpression: '#n0 = :v0 AND #n1 = :v1',
         ExpressionAttributeNames: { '#n0': 'entity_type', '#n1': 'weird-name.x' },
         ExpressionAttributeValues: { ':v0': 'Thing', ':v1': 'v' },
+        ReturnConsumedCapacity: 'TOTAL',
       },
     });
     const query = readParams('t', layout, Thing.where({ size: 2 }).plan(), 0, true);
@@ -103,6 +104,21 @@ describe('DynamoDB request builders (pure)', () => {
         ScanIndexForward: true,
       },
     });
+  });
+
+  it('projects reads onto placeholders (reserved words are safe), and never a count', () => {
+    const plan = Thing.where({ size: 2 }).plan();
+    const read = readParams('t', layout, plan, 0, false, ['pk', 'sk', 'size', 'weird-name.x']);
+    expect(read.input).toMatchObject({
+      ProjectionExpression: '#n2, #n3, #n1, #n4',
+      ReturnConsumedCapacity: 'TOTAL',
+    });
+    expect((read.input.ExpressionAttributeNames as Record<string, string>)['#n4']).toBe(
+      'weird-name.x',
+    );
+    const count = readParams('t', layout, plan, 0, true, ['pk']);
+    expect(count.input).toMatchObject({ Select: 'COUNT' });
+    expect(count.input.ProjectionExpression).toBeUndefined();
   });
 
   it('declares every GSI the models need when creating the table', () => {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { Backend, PageRequest, PageResult, WriteOp } from '../backend.js';
+import type { Backend, PageRequest, PageResult, ReadOptions, WriteOp } from '../backend.js';
+import { type RequestEvent, reportRequest } from '../capacity.js';
 import { ConfigurationError } from '../errors.js';
 import type { ItemAdapter, ItemLayout, StoredItem, StoredKey } from '../layout.js';
 import { Query } from '../query/query.js';
@@ -34,12 +35,19 @@ export abstract class BackendBase implements Backend {
   abstract readonly name: string;
   abstract readonly adapter: ItemAdapter;
   abstract readonly cursorSecret: string;
-  abstract getItem(layout: ItemLayout, key: StoredKey): Promise<StoredItem | null>;
+  /** Called after every engine request with what it cost (metrics, logging). */
+  onRequest: ((event: RequestEvent) => void) | undefined;
+  abstract getItem(
+    layout: ItemLayout,
+    key: StoredKey,
+    options?: ReadOptions,
+  ): Promise<StoredItem | null>;
   abstract write(layout: ItemLayout, op: WriteOp): Promise<StoredItem | null>;
   abstract queryPage(request: PageRequest): Promise<PageResult>;
   abstract batchGetItems(
     layout: ItemLayout,
     keys: readonly StoredKey[],
+    options?: ReadOptions,
   ): Promise<(StoredItem | null)[]>;
   abstract batchPutItems(layout: ItemLayout, items: readonly StoredItem[]): Promise<void>;
   abstract batchDeleteItems(layout: ItemLayout, keys: readonly StoredKey[]): Promise<void>;
@@ -49,6 +57,11 @@ export abstract class BackendBase implements Backend {
     startKey: StoredKey | null,
   ): Promise<{ keys: StoredKey[]; lastKey: StoredKey | null }>;
   abstract transact(writes: readonly { layout: ItemLayout; op: WriteOp }[]): Promise<void>;
+
+  /** Reports one engine request (to `onRequest` and the meters of the calls in progress). */
+  protected report(operation: string, read: number, write: number): void {
+    reportRequest(this.onRequest, { operation, read, write });
+  }
 
   private own<M extends AnyModelClass>(model: M): M {
     if (backendOf(model) !== this)

@@ -1,3 +1,4 @@
+import type { Consumed } from '../capacity.js';
 import {
   describe,
   MultipleResultsError,
@@ -6,6 +7,7 @@ import {
 } from '../errors.js';
 import { instantiate, loaded, nowSeconds } from '../instances.js';
 import type { StoredItem, StoredKey } from '../layout.js';
+import { projectionFor } from '../projection.js';
 import {
   type AnyModelClass,
   contextOf,
@@ -29,15 +31,18 @@ interface QueryState {
   readonly index: string | null | undefined;
   readonly reverse: boolean;
   readonly maxReads: number;
+  readonly select: readonly string[] | null;
 }
 
 /** State that changes how a plan is paged, not the plan. */
-const PAGING = new Set<string>(['limit', 'cursor', 'cursorEitherDirection', 'maxReads']);
+const PAGING = new Set<string>(['limit', 'cursor', 'cursorEitherDirection', 'maxReads', 'select']);
 
 export interface Page<T> {
   readonly items: T[];
   /** Pass to `.cursor()` for the next page; null on the last page. */
   readonly cursor: string | null;
+  /** What reading the page cost: engine requests and read capacity units. */
+  readonly consumed: Consumed;
   /** The cursor that resumes right after `items[i]` (Relay edge cursors); computed on demand. */
   cursorAt(i: number): string;
 }
@@ -68,6 +73,7 @@ export class Query<M extends AnyModelClass> {
       index: undefined,
       reverse: false,
       maxReads: Number.POSITIVE_INFINITY,
+      select: null,
     });
     return conditions === undefined ? q : q.and(conditions as Where<ValuesFor<M>>);
   }
@@ -161,6 +167,17 @@ export class Query<M extends AnyModelClass> {
     return this.with({ maxReads: n });
   }
 
+  /**
+   * Fetches only these fields (DynamoDB ProjectionExpression), plus what the ORM needs: the key
+   * fields, `version`, the TTL field, and the stored keys cursors point at. Instances hold only
+   * those (the others read as empty) and cannot be saved; a model with `afterLoad` hooks is always
+   * read whole. `null` selects every field again.
+   */
+  select(fields: readonly (keyof ValuesFor<M> & string)[] | null): Query<M> {
+    if (fields !== null) projectionFor(contextOf(this.model), fields); // an unknown field throws now
+    return this.with({ select: fields === null ? null : [...fields] });
+  }
+
   /** Queries a GSI by name (`null`: the table). Without it, the planner picks the table or a GSI whose key the conditions fix. */
   usingIndex(index: string | null): Query<M> {
     const model = modelOf(this.model);
@@ -191,18 +208,25 @@ export class Query<M extends AnyModelClass> {
     const plan = this.plan();
     if (plan.clientOrder) return this.sortedPage(ctx, plan);
     const start = this.startKey(ctx, plan);
-    const { items, next } = await readMatches(
+    const projection = projectionFor(ctx, this.state.select, plan.index);
+    const { items, next, consumed } = await readMatches(
       ctx,
       plan,
       this.state.limit,
       start,
       this.state.maxReads,
+      projection?.attributes ?? null,
     );
     const secret = ctx.backend.cursorSecret;
     const cursor = next ? encodeCursor(secret, plan, next) : null;
     const cursorAt = (i: number) =>
       encodeCursor(secret, plan, ctx.layout.positionOf(items[i]!, plan.index));
-    return { items: await this.load(ctx, items), cursor, cursorAt };
+    return {
+      items: await this.load(ctx, items, projection?.fields),
+      cursor,
+      cursorAt,
+      consumed,
+    };
   }
 
   /** The cursor that resumes this query right after `instance` (which must match the query). */
@@ -236,8 +260,18 @@ export class Query<M extends AnyModelClass> {
           received: 'cursor',
         },
       ]);
-    const { items } = await readMatches(ctx, plan, null, null);
     const order = plan.clientOrder!;
+    // The sort reads its order fields: they join the selection.
+    const select = this.state.select && [...this.state.select, ...order.map((o) => o.field)];
+    const projection = projectionFor(ctx, select, plan.index);
+    const { items, consumed } = await readMatches(
+      ctx,
+      plan,
+      null,
+      null,
+      Number.POSITIVE_INFINITY,
+      projection?.attributes ?? null,
+    );
     items.sort((a, b) => {
       for (const o of order) {
         const c = compareStored(a[o.field], b[o.field]);
@@ -257,17 +291,26 @@ export class Query<M extends AnyModelClass> {
       ]);
     };
     return {
-      items: await this.load(ctx, limit === null ? items : items.slice(0, limit)),
+      items: await this.load(
+        ctx,
+        limit === null ? items : items.slice(0, limit),
+        projection?.fields,
+      ),
       cursor: null,
       cursorAt,
+      consumed,
     };
   }
 
-  private load(ctx: ModelContext, items: StoredItem[]): Promise<InstanceType<M>[]> {
+  private load(
+    ctx: ModelContext,
+    items: StoredItem[],
+    partial?: readonly string[],
+  ): Promise<InstanceType<M>[]> {
     // No afterLoad hooks: skip a promise per item on the hot path.
     if (ctx.model.hooks.afterLoad.length === 0)
-      return Promise.resolve(items.map((item) => instantiate<InstanceType<M>>(ctx, item)));
-    return Promise.all(items.map((item) => loaded<InstanceType<M>>(ctx, item)));
+      return Promise.resolve(items.map((item) => instantiate<InstanceType<M>>(ctx, item, partial)));
+    return Promise.all(items.map((item) => loaded<InstanceType<M>>(ctx, item, partial)));
   }
 
   /** Every match (up to `limit`). */

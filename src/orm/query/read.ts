@@ -1,3 +1,4 @@
+import type { Consumed } from '../capacity.js';
 import { nowSeconds } from '../instances.js';
 import type { StoredItem, StoredKey } from '../layout.js';
 import type { CompiledModel } from '../model-meta.js';
@@ -67,12 +68,15 @@ export async function readMatches(
   limit: number | null,
   start: StoredKey | null,
   maxReads = Number.POSITIVE_INFINITY,
-): Promise<{ items: StoredItem[]; next: StoredKey | null }> {
+  projection: readonly string[] | null = null,
+): Promise<{ items: StoredItem[]; next: StoredKey | null; consumed: Consumed }> {
   const items: StoredItem[] = [];
   const now = nowSeconds();
   let startKey = start;
   let scanned = 0;
+  let read = 0;
   for (let reads = 1; ; reads++) {
+    const consumed = () => ({ requests: reads, read, write: 0 });
     const want =
       limit === null ? null : readSize(plan, limit + 1 - items.length, items.length, scanned);
     const page = await ctx.backend.queryPage({
@@ -82,16 +86,23 @@ export async function readMatches(
       startKey,
       countOnly: false,
       now,
+      projection,
     });
     scanned += page.scanned;
+    read += page.readUnits;
     // The backend applied the plan's visibility (entity type, TTL) with its filter.
     for (const item of page.items) items.push(item);
     startKey = page.lastKey;
     if (limit !== null && items.length > limit) {
       items.length = limit;
-      return { items, next: ctx.layout.positionOf(items[limit - 1]!, plan.index) };
+      return {
+        items,
+        next: ctx.layout.positionOf(items[limit - 1]!, plan.index),
+        consumed: consumed(),
+      };
     }
-    if (startKey === null) return { items, next: null };
-    if ((limit === null && items.length > 0) || reads >= maxReads) return { items, next: startKey };
+    if (startKey === null) return { items, next: null, consumed: consumed() };
+    if ((limit === null && items.length > 0) || reads >= maxReads)
+      return { items, next: startKey, consumed: consumed() };
   }
 }

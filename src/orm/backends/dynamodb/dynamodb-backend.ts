@@ -23,8 +23,10 @@ import {
   ConditionFailed,
   type PageRequest,
   type PageResult,
+  type ReadOptions,
   type WriteOp,
 } from '../../backend.js';
+import type { RequestEvent } from '../../capacity.js';
 import { BackendError, ConfigurationError, ValidationError } from '../../errors.js';
 import {
   type ItemAdapter,
@@ -61,7 +63,15 @@ import {
   runBatch,
   type SendOutcome,
 } from './batch.js';
-import { createTableParams, pageParams, readParams, writeParams } from './params.js';
+import {
+  batchGetEntry,
+  CAPACITY,
+  createTableParams,
+  getParams,
+  pageParams,
+  readParams,
+  writeParams,
+} from './params.js';
 
 export interface DynamoDBBackendOptions {
   readonly tableName: string;
@@ -83,6 +93,8 @@ export interface DynamoDBBackendOptions {
    * to the client the backend creates; a ready `client` keeps its own retry settings.
    */
   readonly operationRetry?: Partial<OperationRetryPolicy>;
+  /** Called after every request with its ConsumedCapacity (metrics, logging). */
+  readonly onRequest?: (event: RequestEvent) => void;
 }
 
 const ENGINE_ERRORS_WITHOUT_TRANSACTIONS = new Set(['UnknownOperationException']);
@@ -122,6 +134,31 @@ function hasAtomicChanges(atomic: AtomicChanges | undefined): boolean {
       Object.keys(atomic.removeAt).length >
     0
   );
+}
+
+interface CapacityOut {
+  readonly CapacityUnits?: number;
+  readonly ReadCapacityUnits?: number;
+  readonly WriteCapacityUnits?: number;
+}
+
+/** Read and write units of a response's ConsumedCapacity (one entry, or one per table of a batch). */
+function unitsOf(
+  consumed: CapacityOut | readonly CapacityOut[] | undefined,
+  kind: 'read' | 'write',
+): { read: number; write: number } {
+  let read = 0;
+  let write = 0;
+  for (const c of Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) {
+    const total = c.CapacityUnits ?? 0;
+    // Engines that split the total say so; otherwise the operation's kind tells.
+    if (c.ReadCapacityUnits !== undefined || c.WriteCapacityUnits !== undefined) {
+      read += c.ReadCapacityUnits ?? 0;
+      write += c.WriteCapacityUnits ?? 0;
+    } else if (kind === 'read') read += total;
+    else write += total;
+  }
+  return { read, write };
 }
 
 function keyOf(layout: ItemLayout, op: Exclude<WriteOp, { type: 'check' }>): StoredKey {
@@ -169,6 +206,17 @@ export class DynamoDBBackend extends BackendBase {
       options.cursorSecret ?? defaultCursorSecret(`tablegraph:${options.tableName}`);
     this.retry = { ...defaultRetryPolicy, ...options.retry };
     this.operationRetry = { ...defaultOperationRetryPolicy, ...options.operationRetry };
+    this.onRequest = options.onRequest;
+  }
+
+  // Private: reports one response's ConsumedCapacity.
+  private consumed(
+    operation: string,
+    out: { ConsumedCapacity?: CapacityOut | CapacityOut[] },
+    kind: 'read' | 'write',
+  ): void {
+    const { read, write } = unitsOf(out.ConsumedCapacity, kind);
+    this.report(operation, read, write);
   }
 
   /** The document client (created on first use). Tests add middleware to it to count requests. */
@@ -220,16 +268,15 @@ export class DynamoDBBackend extends BackendBase {
   async getItem(
     _layout: ItemLayout,
     key: StoredKey,
-    consistent = false,
+    options: ReadOptions = {},
   ): Promise<StoredItem | null> {
     try {
       const out = await this.client.send(
-        new GetCommand({
-          TableName: this.tableName,
-          Key: key,
-          ...(consistent ? { ConsistentRead: true } : {}),
-        }),
+        new GetCommand(
+          getParams(this.tableName, key, options.projection, options.consistent === true) as never,
+        ),
       );
+      this.consumed('GetItem', out, 'read');
       return (out.Item as StoredItem | undefined) ?? null;
     } catch (error) {
       throw wrap('GetItem', error);
@@ -249,7 +296,11 @@ export class DynamoDBBackend extends BackendBase {
       throw new ConfigurationError('a condition check is only valid inside a transaction');
     const operation =
       command === 'put' ? 'PutItem' : command === 'update' ? 'UpdateItem' : 'DeleteItem';
-    const withCurrent = { ...input, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } as never;
+    const withCurrent = {
+      ...input,
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      ...CAPACITY,
+    } as never;
     // Not idempotent, so never resent blindly after a lost response: an increment (a versioned
     // upsert) and atomic changes (ADD, list appends, removal by position).
     const atomic = op.type === 'update' && hasAtomicChanges(op.atomic);
@@ -262,15 +313,21 @@ export class DynamoDBBackend extends BackendBase {
           ? new PutCommand(withCurrent)
           : command === 'update'
             ? new UpdateCommand(withCurrent)
-            : new DeleteCommand(input as never);
+            : new DeleteCommand({ ...input, ...CAPACITY } as never);
       const log = track(request, (ambiguous) => counts && ambiguous);
       try {
-        const out = (await this.client.send(request as never)) as { Attributes?: StoredItem };
+        const out = (await this.client.send(request as never)) as {
+          Attributes?: StoredItem;
+          ConsumedCapacity?: CapacityOut;
+        };
+        this.consumed(operation, out, 'write');
         return out.Attributes ?? null; // ALL_NEW of an update, ALL_OLD of a delete that asked
       } catch (raw) {
         const error = unwrapAttempt(raw);
         maybeApplied ||= log.maybeApplied;
         if (errorName(error) === 'ConditionalCheckFailedException') {
+          // Sent and refused: a request whose cost the engine does not report.
+          this.report(operation, 0, 0);
           let current = currentItem((error as { Item?: unknown }).Item);
           // Engines that ignore ReturnValuesOnConditionCheckFailure (dynalite): read the item, so a
           // stale version (item present) is told apart from a missing item, and an earlier attempt
@@ -281,7 +338,7 @@ export class DynamoDBBackend extends BackendBase {
               (op.type === 'delete' && op.condition) ||
               (maybeApplied && op.type === 'put'))
           )
-            current = await this.getItem(layout, keyOf(layout, op), true);
+            current = await this.getItem(layout, keyOf(layout, op), { consistent: true });
           if (maybeApplied) {
             // An earlier attempt of this call may have been applied: is the stored item its result?
             if (op.type === 'delete') {
@@ -313,7 +370,9 @@ export class DynamoDBBackend extends BackendBase {
               'the response was lost after the update may have been applied; it has atomic changes (add, append, remove by position), so it is not resent (it could apply twice): read the item to see whether it did',
               error,
             );
-          const current = await this.getItem(layout, (op as { key: StoredKey }).key, true);
+          const current = await this.getItem(layout, (op as { key: StoredKey }).key, {
+            consistent: true,
+          });
           if (carriesUpdate(current, op as Extract<WriteOp, { type: 'update' }>))
             return (op as { returnNew: boolean }).returnNew ? current : null;
           continue;
@@ -333,7 +392,8 @@ export class DynamoDBBackend extends BackendBase {
   }
 
   private paramsFor(request: PageRequest): ReturnType<typeof readParams> {
-    const key = `${request.now}:${request.countOnly}`;
+    const projection = request.countOnly ? null : (request.projection ?? null);
+    const key = `${request.now}:${request.countOnly}:${projection?.join(',') ?? ''}`;
     const cached = this.readCache.get(request.plan);
     if (cached?.key === key) return cached.params;
     const params = readParams(
@@ -342,6 +402,7 @@ export class DynamoDBBackend extends BackendBase {
       request.plan,
       request.now,
       request.countOnly,
+      projection,
     );
     this.readCache.set(request.plan, { key, params });
     return params;
@@ -355,11 +416,14 @@ export class DynamoDBBackend extends BackendBase {
         command === 'query'
           ? await this.client.send(new QueryCommand(full))
           : await this.client.send(new ScanCommand(full));
+      const { read } = unitsOf(out.ConsumedCapacity, 'read');
+      this.report(command === 'query' ? 'Query' : 'Scan', read, 0);
       return {
         items: (out.Items as StoredItem[] | undefined) ?? [],
         count: out.Count ?? 0,
         scanned: out.ScannedCount ?? 0,
         lastKey: (out.LastEvaluatedKey as StoredKey | undefined) ?? null,
+        readUnits: read,
       };
     } catch (error) {
       throw wrap(command === 'query' ? 'Query' : 'Scan', error);
@@ -374,8 +438,10 @@ export class DynamoDBBackend extends BackendBase {
   async batchGetItems(
     layout: ItemLayout,
     keys: readonly StoredKey[],
+    options: ReadOptions = {},
   ): Promise<(StoredItem | null)[]> {
     const id = this.idOf(layout);
+    const consistent = options.consistent === true;
     const unique = [...new Map(keys.map((k) => [id(k), k])).values()];
     const found = new Map<string, StoredItem>();
     const report = await runBatch(this.retry, unique, 100, (pending) =>
@@ -384,11 +450,18 @@ export class DynamoDBBackend extends BackendBase {
         id,
         async (command) => {
           const out = await this.client.send(command as BatchGetCommand);
+          this.consumed('BatchGetItem', out, 'read');
           for (const item of (out.Responses?.[this.tableName] ?? []) as StoredItem[])
             found.set(id(item), item);
           return (out.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as StoredKey[];
         },
-        () => new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending } } }),
+        () =>
+          new BatchGetCommand({
+            RequestItems: {
+              [this.tableName]: batchGetEntry(pending, options.projection, consistent),
+            },
+            ...CAPACITY,
+          } as never),
       ),
     );
     if (report.failure)
@@ -458,9 +531,14 @@ export class DynamoDBBackend extends BackendBase {
         id,
         async (command) => {
           const out = await this.client.send(command as BatchWriteCommand);
+          this.consumed('BatchWriteItem', out, 'write');
           return ((out.UnprocessedItems?.[this.tableName] ?? []) as unknown[]).map(entryOf);
         },
-        () => new BatchWriteCommand({ RequestItems: { [this.tableName]: pending.map(request) } }),
+        () =>
+          new BatchWriteCommand({
+            RequestItems: { [this.tableName]: pending.map(request) },
+            ...CAPACITY,
+          }),
       ),
     );
   }
@@ -482,8 +560,10 @@ export class DynamoDBBackend extends BackendBase {
           ExpressionAttributeValues: { ':pk': partition },
           ConsistentRead: true,
           ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+          ...CAPACITY,
         }),
       );
+      this.consumed('Query', out, 'read');
       return {
         keys: (out.Items as StoredKey[] | undefined) ?? [],
         lastKey: (out.LastEvaluatedKey as StoredKey | undefined) ?? null,
@@ -551,6 +631,7 @@ export class DynamoDBBackend extends BackendBase {
           id,
           async (command) => {
             const out = await this.client.send(command as BatchGetCommand);
+            this.consumed('BatchGetItem', out, 'read');
             for (const stored of (out.Responses?.[this.tableName] ?? []) as StoredItem[]) {
               const item = mine.get(id(stored));
               if (item && sameValue(stored, item)) written.add(item);
@@ -560,6 +641,7 @@ export class DynamoDBBackend extends BackendBase {
           () =>
             new BatchGetCommand({
               RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } },
+              ...CAPACITY,
             }),
         ),
     );
@@ -582,7 +664,10 @@ export class DynamoDBBackend extends BackendBase {
       };
     });
     try {
-      await this.client.send(new TransactWriteCommand({ TransactItems } as never));
+      const out = await this.client.send(
+        new TransactWriteCommand({ TransactItems, ...CAPACITY } as never),
+      );
+      this.consumed('TransactWriteItems', out, 'write');
     } catch (error) {
       const name = errorName(error);
       if (ENGINE_ERRORS_WITHOUT_TRANSACTIONS.has(name))
@@ -592,6 +677,7 @@ export class DynamoDBBackend extends BackendBase {
           error,
         );
       if (name === 'TransactionCanceledException') {
+        this.report('TransactWriteItems', 0, 0);
         const reasons =
           (error as { CancellationReasons?: { Code?: string; Item?: unknown }[] })
             .CancellationReasons ?? [];

@@ -8,6 +8,47 @@ import { conditionExpression, Placeholders } from './expressions.js';
 
 type Input = Record<string, unknown>;
 
+/** Every request asks what it cost (DynamoDB answers ConsumedCapacity only when asked). */
+export const CAPACITY = { ReturnConsumedCapacity: 'TOTAL' } as const;
+
+/** A ProjectionExpression over placeholders (attribute names may be reserved words). */
+export function projectionExpression(projection: readonly string[], p: Placeholders): string {
+  return projection.map((a) => p.name(a)).join(', ');
+}
+
+/** GetItem input: the key, the projection when one is asked, consistency. */
+export function getParams(
+  tableName: string,
+  key: StoredKey,
+  projection: readonly string[] | null | undefined,
+  consistent: boolean,
+): Input {
+  const p = new Placeholders();
+  return {
+    TableName: tableName,
+    Key: key,
+    ...(projection ? { ProjectionExpression: projectionExpression(projection, p) } : {}),
+    ...(consistent ? { ConsistentRead: true } : {}),
+    ...p.members(),
+    ...CAPACITY,
+  };
+}
+
+/** The RequestItems entry of one BatchGetItem: keys, projection, consistency. */
+export function batchGetEntry(
+  keys: readonly StoredKey[],
+  projection: readonly string[] | null | undefined,
+  consistent: boolean,
+): Input {
+  const p = new Placeholders();
+  return {
+    Keys: keys,
+    ...(projection ? { ProjectionExpression: projectionExpression(projection, p) } : {}),
+    ...(consistent ? { ConsistentRead: true } : {}),
+    ...(projection ? { ExpressionAttributeNames: p.names } : {}),
+  };
+}
+
 function existence(layout: ItemLayout, p: Placeholders, exists: boolean): string {
   const pk = p.name(layout.table.partition);
   return exists ? `attribute_exists(${pk})` : `attribute_not_exists(${pk})`;
@@ -124,6 +165,7 @@ export function readParams(
   plan: QueryPlan,
   now: number,
   countOnly: boolean,
+  projection: readonly string[] | null = null,
 ): { command: 'query' | 'scan'; input: Input } {
   const p = new Placeholders();
   const visible = planVisibility(plan, layout.adapter.entityTypeAttribute, now);
@@ -133,7 +175,12 @@ export function readParams(
   const common = {
     TableName: tableName,
     ...(plan.index ? { IndexName: plan.index } : {}),
-    ...(countOnly ? { Select: 'COUNT' } : {}),
+    ...(countOnly
+      ? { Select: 'COUNT' }
+      : projection
+        ? { ProjectionExpression: projectionExpression(projection, p) }
+        : {}),
+    ...CAPACITY,
   };
   const key = keyConditionOf(plan, layout.attributesOf(plan.index));
   if (key === null)

@@ -3,8 +3,10 @@ import {
   ConditionFailed,
   type PageRequest,
   type PageResult,
+  type ReadOptions,
   type WriteOp,
 } from '../../backend.js';
+import { type RequestEvent, readUnits, writeUnits } from '../../capacity.js';
 import { BackendError, ValidationError, type ValidationIssue } from '../../errors.js';
 import {
   type AdapterOptions,
@@ -27,9 +29,48 @@ export interface InMemoryBackendOptions {
   readonly adapter?: ItemAdapter | AdapterOptions;
   /** Signs cursors. @default a fixed development secret */
   readonly cursorSecret?: string;
+  /** Called after every request with what DynamoDB would have charged for it (metrics, logging). */
+  readonly onRequest?: (event: RequestEvent) => void;
 }
 
 const clone = <T>(v: T): T => structuredClone(v);
+
+// Private: a copy of the attributes a read asked for (DynamoDB's ProjectionExpression).
+function project(item: StoredItem, projection: readonly string[] | null | undefined): StoredItem {
+  if (!projection) return clone(item);
+  const out: StoredItem = {};
+  for (const a of projection) if (item[a] !== undefined) out[a] = clone(item[a]);
+  return out;
+}
+
+// Private: DynamoDB's write units for one write, GSI writes included: the larger of the item before
+// and after on the table; per index, a put of the new entry and a delete of the old one, or one
+// update when the item stays under the same index key.
+function writeCost(
+  layout: ItemLayout,
+  before: StoredItem | undefined,
+  after: StoredItem | undefined,
+): number {
+  const old = before ? itemSize(before) : 0;
+  const next = after ? itemSize(after) : 0;
+  let units = writeUnits(Math.max(old, next));
+  for (const attrs of layout.indexes.values()) {
+    const keyIn = (i: StoredItem | undefined) =>
+      i &&
+      typeof i[attrs.partition] === 'string' &&
+      (!attrs.sort || typeof i[attrs.sort] === 'string')
+        ? `${i[attrs.partition]}\u0000${attrs.sort ? i[attrs.sort] : ''}`
+        : null;
+    const was = keyIn(before);
+    const is = keyIn(after);
+    if (was !== null && was === is) units += writeUnits(next);
+    else {
+      if (was !== null) units += writeUnits(old);
+      if (is !== null) units += writeUnits(next);
+    }
+  }
+  return units;
+}
 
 // Private: DynamoDB's ADD, DELETE, list_append and REMOVE list[i] on a copy of the stored item.
 function applyAtomic(item: StoredItem, atomic: AtomicChanges): void {
@@ -74,6 +115,7 @@ export class InMemoryBackend extends BackendBase {
       options.adapter instanceof ItemAdapter ? options.adapter : new ItemAdapter(options.adapter);
     this.cursorSecret =
       options.cursorSecret ?? defaultCursorSecret('tablegraph-development-cursor-secret');
+    this.onRequest = options.onRequest;
   }
 
   /** Removes every item, or only the items of one model. */
@@ -131,14 +173,43 @@ export class InMemoryBackend extends BackendBase {
     this.byKey.delete(id);
   }
 
-  async getItem(_layout: ItemLayout, key: StoredKey): Promise<StoredItem | null> {
+  async getItem(
+    _layout: ItemLayout,
+    key: StoredKey,
+    options: ReadOptions = {},
+  ): Promise<StoredItem | null> {
     const item = this.byKey.get(this.id(key));
-    return item ? clone(item) : null;
+    // A missing item costs what a small one does (DynamoDB charges at least one 4 KB unit).
+    this.report(
+      'GetItem',
+      readUnits(Math.max(1, item ? itemSize(item) : 0), !!options.consistent),
+      0,
+    );
+    return item ? project(item, options.projection) : null;
   }
 
   async write(layout: ItemLayout, op: WriteOp): Promise<StoredItem | null> {
-    this.check(layout, op, 0);
-    return this.apply(op);
+    const operation =
+      op.type === 'put' ? 'PutItem' : op.type === 'update' ? 'UpdateItem' : 'DeleteItem';
+    const before = this.byKey.get(this.id(op.type === 'put' ? (op.item as StoredKey) : op.key));
+    try {
+      this.check(layout, op, 0);
+    } catch (error) {
+      // A refused write is a request whose cost DynamoDB's error does not report: counted, 0 units.
+      this.report(operation, 0, 0);
+      throw error;
+    }
+    const out = this.apply(op);
+    this.report(
+      operation,
+      0,
+      writeCost(
+        layout,
+        before,
+        this.byKey.get(this.id(op.type === 'put' ? (op.item as StoredKey) : op.key)),
+      ),
+    );
+    return out;
   }
 
   // Private: throws ConditionFailed when the write's condition does not hold, and, as DynamoDB, a
@@ -207,7 +278,7 @@ export class InMemoryBackend extends BackendBase {
   }
 
   async queryPage(request: PageRequest): Promise<PageResult> {
-    const { plan, layout, limit, startKey, countOnly, now } = request;
+    const { plan, layout, limit, startKey, countOnly, now, projection } = request;
     const attrs = layout.attributesOf(plan.index);
     const candidates = this.candidates(
       plan.operation === 'query' ? plan.partition : null,
@@ -229,6 +300,7 @@ export class InMemoryBackend extends BackendBase {
     const out: StoredItem[] = [];
     let count = 0;
     let evaluated = 0;
+    let bytes = 0;
     // As DynamoDB: the key condition selects what is read (and counts against Limit), then the filter.
     const key = keyConditionOf(plan, attrs);
     const filter = and([
@@ -239,15 +311,20 @@ export class InMemoryBackend extends BackendBase {
       const item = candidates[i]!;
       if (key && !matches(key, item)) continue;
       evaluated++;
+      // DynamoDB charges every item read, before the filter and whatever the projection.
+      bytes += itemSize(item);
       if (!matches(filter, item)) continue;
       count++;
-      if (!countOnly) out.push(clone(item));
+      if (!countOnly) out.push(project(item, projection));
     }
     const lastKey =
       i < candidates.length && evaluated > 0
         ? layout.positionOf(candidates[i - 1]!, plan.index)
         : null;
-    return { items: out, count, scanned: evaluated, lastKey };
+    // A Query or Scan adds up the sizes of the items it read, then rounds to 4 KB (eventually consistent).
+    const units = readUnits(bytes, false);
+    this.report(plan.operation === 'query' ? 'Query' : 'Scan', units, 0);
+    return { items: out, count, scanned: evaluated, lastKey, readUnits: units };
   }
 
   // Private: the items a Query (one partition) or Scan walks, in the engine's order.
@@ -311,19 +388,46 @@ export class InMemoryBackend extends BackendBase {
   async batchGetItems(
     _layout: ItemLayout,
     keys: readonly StoredKey[],
+    options: ReadOptions = {},
   ): Promise<(StoredItem | null)[]> {
+    // As the DynamoDB backend sends them: each key once, 100 keys per BatchGetItem; each item
+    // found rounded up to 4 KB on its own, a missing one free.
+    const unique = [...new Set(keys.map((k) => this.id(k)))];
+    for (let i = 0; i < unique.length; i += 100) {
+      let units = 0;
+      for (const id of unique.slice(i, i + 100)) {
+        const item = this.byKey.get(id);
+        if (item) units += readUnits(itemSize(item), !!options.consistent);
+      }
+      this.report('BatchGetItem', units, 0);
+    }
     return keys.map((key) => {
       const item = this.byKey.get(this.id(key));
-      return item ? clone(item) : null;
+      return item ? project(item, options.projection) : null;
     });
   }
 
-  async batchPutItems(_layout: ItemLayout, items: readonly StoredItem[]): Promise<void> {
-    for (const item of items) this.insert(clone(item));
+  async batchPutItems(layout: ItemLayout, items: readonly StoredItem[]): Promise<void> {
+    for (let i = 0; i < items.length; i += 25) {
+      let units = 0;
+      for (const item of items.slice(i, i + 25)) {
+        const before = this.byKey.get(this.id(item as StoredKey));
+        this.insert(clone(item));
+        units += writeCost(layout, before, item);
+      }
+      this.report('BatchWriteItem', 0, units);
+    }
   }
 
-  async batchDeleteItems(_layout: ItemLayout, keys: readonly StoredKey[]): Promise<void> {
-    for (const key of keys) this.erase(key);
+  async batchDeleteItems(layout: ItemLayout, keys: readonly StoredKey[]): Promise<void> {
+    for (let i = 0; i < keys.length; i += 25) {
+      let units = 0;
+      for (const key of keys.slice(i, i + 25)) {
+        units += writeCost(layout, this.byKey.get(this.id(key)), undefined);
+        this.erase(key);
+      }
+      this.report('BatchWriteItem', 0, units);
+    }
   }
 
   async collectionKeys(
@@ -336,7 +440,17 @@ export class InMemoryBackend extends BackendBase {
     const from = startKey
       ? all.findIndex((i) => compareText(i[sk!] as string, startKey[sk!]!) > 0)
       : 0;
-    const keys = (from < 0 ? [] : all.slice(from)).map((i) => ({
+    const page = from < 0 ? [] : all.slice(from);
+    // A consistent Query: the sizes of the items read (whole items: projections do not lower it).
+    this.report(
+      'Query',
+      readUnits(
+        page.reduce((n, i) => n + itemSize(i), 0),
+        true,
+      ),
+      0,
+    );
+    const keys = page.map((i) => ({
       [pk]: i[pk] as string,
       [sk!]: i[sk!] as string,
     }));
@@ -357,7 +471,18 @@ export class InMemoryBackend extends BackendBase {
         'transaction',
         `at most 100 writes per transaction, got ${writes.length}`,
       );
-    for (const [i, { layout, op }] of writes.entries()) this.check(layout, op, i);
+    const before = writes.map((_, i) => this.byKey.get(ids[i]!));
+    try {
+      for (const [i, { layout, op }] of writes.entries()) this.check(layout, op, i);
+    } catch (error) {
+      this.report('TransactWriteItems', 0, 0);
+      throw error;
+    }
     for (const { op } of writes) this.apply(op);
+    // Transactional writes cost twice; condition checks are not charged as writes (DynamoDB Local).
+    let units = 0;
+    for (const [i, { layout, op }] of writes.entries())
+      if (op.type !== 'check') units += 2 * writeCost(layout, before[i], this.byKey.get(ids[i]!));
+    this.report('TransactWriteItems', 0, units);
   }
 }
