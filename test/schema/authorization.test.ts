@@ -85,7 +85,11 @@ function matrix(
       ({ backend, reset, close } = await setup());
       models = createModels(backend);
       if (backend instanceof DynamoDBBackend) await backend.createTable(models);
-      const schema = buildSchema({ models, auth: { rules: authRules(models) } });
+      const schema = buildSchema({
+        models,
+        auth: { rules: authRules(models) },
+        maxTotalCount: 100,
+      });
       const yoga = createServer({
         schema,
         logging: false,
@@ -466,6 +470,20 @@ function matrix(
         await gql('alice', '{ users { edges { node { rowId } } } }');
         expect(counter.counts).toEqual({ QueryCommand: 1 });
         expect(counter.log[0]!.input.IndexName).toBe('TenantIndex');
+        counter.reset();
+        // A lookup with relations in its partition: one collection Query for the owner; for a user
+        // of the same tenant, the user alone (her todo items and orders are not read at all).
+        const withRelations =
+          '{ user(rowId: "alice") { name todos(first: 10) { edges { node { title } } } orders(first: 10) { edges { node { orderId } } } } }';
+        const own = await gql('alice', withRelations);
+        expect(JSON.stringify(own)).toContain(PRIVATE.aliceOrder);
+        expect(counter.counts).toEqual({ QueryCommand: 1 });
+        counter.reset();
+        expect((await gql('bob', withRelations)).data).toEqual({
+          user: { name: 'Alice', todos: { edges: [] }, orders: { edges: [] } },
+        });
+        expect(counter.counts.QueryCommand ?? 0).toBe(0);
+        expect(JSON.stringify(counter.log)).not.toContain('TODO#');
         counter.reset();
         // Decided on the key alone: no request at all.
         await gql('anonymous', '{ user(rowId: "alice") { name } todoItems { edges { cursor } } }');
