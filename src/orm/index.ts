@@ -11,6 +11,18 @@ export {
   type DynamoDBBackendOptions,
 } from './backends/dynamodb/dynamodb-backend.js';
 export { InMemoryBackend, type InMemoryBackendOptions } from './backends/memory/memory-backend.js';
+// The change feed: every successful write, per backend (subscriptions, buses)
+export {
+  type Change,
+  type ChangeKind,
+  type ChangeListener,
+  changedInstance,
+  changeMatcher,
+  fromWire,
+  onChange,
+  toWire,
+  type WireChange,
+} from './changes.js';
 // Models: defining them, their instances and the types inferred from their fields
 export {
   afterLoad,
