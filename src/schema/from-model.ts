@@ -6,6 +6,7 @@ import { addMutations } from './mutations.js';
 import { addNodeFields } from './node.js';
 import { addObjectType, addWhereInput } from './object-types.js';
 import { addQueryFields } from './query-fields.js';
+import { addSubscriptionFields, ChangeHub } from './subscriptions.js';
 import { FilterInputs } from './where.js';
 
 export interface ModelSchemaOptions extends Partial<PageLimits> {
@@ -13,6 +14,12 @@ export interface ModelSchemaOptions extends Partial<PageLimits> {
   readonly models: readonly AnyModelClass[];
   /** Generate create/update/delete mutations. @default true */
   readonly mutations?: boolean;
+  /**
+   * Generate `<model>Created/Updated/Deleted` subscriptions, fed by this hub (or a new one when
+   * `true`; the builder must have a Subscription type). `buildSchema` does by default.
+   * @default false
+   */
+  readonly subscriptions?: boolean | ChangeHub;
 }
 
 /**
@@ -21,7 +28,10 @@ export interface ModelSchemaOptions extends Partial<PageLimits> {
  * partition and per hasMany relation, create/update/delete mutations, `node` and `nodes` — all
  * from model metadata.
  */
-export function addModelTypes(builder: TablegraphBuilder, options: ModelSchemaOptions): void {
+export function addModelTypes(
+  builder: TablegraphBuilder,
+  options: ModelSchemaOptions,
+): ChangeHub | null {
   const limits: PageLimits = {
     maxPageSize: options.maxPageSize ?? 100,
     defaultPageSize: options.defaultPageSize ?? 20,
@@ -34,11 +44,19 @@ export function addModelTypes(builder: TablegraphBuilder, options: ModelSchemaOp
   const generated = new Map<unknown, GeneratedModel>(
     options.models.map((cls) => [cls, declareModel(builder, cls)]),
   );
+  const hub =
+    options.subscriptions instanceof ChangeHub
+      ? options.subscriptions
+      : options.subscriptions
+        ? new ChangeHub(options.models)
+        : null;
   for (const g of generated.values()) {
     addObjectType(builder, g, generated, limits);
     addWhereInput(g, filters);
     addQueryFields(builder, g, limits);
     if (options.mutations !== false) addMutations(builder, g, generated);
+    if (hub) addSubscriptionFields(builder, g, hub);
   }
   addNodeFields(builder, generated);
+  return hub;
 }
