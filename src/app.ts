@@ -11,8 +11,8 @@ import {
   isOrmError,
   modelOf,
 } from './orm/index.js';
-import { buildSchema } from './schema/index.js';
-import { createServer } from './server.js';
+import { buildSchema, type SubscriptionLimits } from './schema/index.js';
+import { createRedisBus, createServer, serveSubscriptions } from './server.js';
 
 /** Which engine and models a served API uses; read from flags and the environment (cli.ts). */
 export interface AppConfig {
@@ -32,6 +32,10 @@ export interface AppConfig {
   readonly modelsModule: string;
   /** Signs cursors, on every engine; set one secret for every server that must accept the others' cursors. */
   readonly cursorSecret?: string;
+  /** Redis pub/sub carrying subscription events between instances; in process without it. */
+  readonly redisUrl?: string;
+  /** Subscription limits (TABLEGRAPH_MAX_SUBSCRIPTIONS, ..._PER_CONNECTION, TABLEGRAPH_SUBSCRIPTION_QUEUE). */
+  readonly subscriptionLimits?: Partial<SubscriptionLimits>;
 }
 
 /** A clear, single-line failure (bad configuration, unreachable engine, bad models module). */
@@ -81,7 +85,27 @@ export function configFromEnv(env: NodeJS.ProcessEnv, overrides: ConfigOverrides
     region: overrides.region ?? env.AWS_REGION,
     modelsModule,
     cursorSecret: overrides.cursorSecret ?? env.TABLEGRAPH_CURSOR_SECRET,
+    redisUrl: overrides.redisUrl ?? env.TABLEGRAPH_REDIS_URL,
+    subscriptionLimits: limitsFromEnv(env),
   };
+}
+
+function limitsFromEnv(env: NodeJS.ProcessEnv): Partial<SubscriptionLimits> {
+  const out: Record<string, number> = {};
+  const vars = {
+    maxPerServer: 'TABLEGRAPH_MAX_SUBSCRIPTIONS',
+    maxPerConnection: 'TABLEGRAPH_MAX_SUBSCRIPTIONS_PER_CONNECTION',
+    queueSize: 'TABLEGRAPH_SUBSCRIPTION_QUEUE',
+  } as const;
+  for (const [limit, name] of Object.entries(vars)) {
+    const raw = env[name];
+    if (raw === undefined) continue;
+    const n = Number(raw);
+    if (!Number.isSafeInteger(n) || n < 1)
+      throw new StartupError(`${name} must be a positive integer, got ${JSON.stringify(raw)}`);
+    out[limit] = n;
+  }
+  return out;
 }
 
 /** Imports a models module and runs its `createModels(backend)`. */
@@ -226,8 +250,18 @@ export interface RunningApp {
   readonly url: string;
   readonly engine: string;
   readonly seeded: boolean;
+  /** Where subscription events travel: "in process" or "Redis at <url>". */
+  readonly bus: string;
   readonly http: Server;
   close(): Promise<void>;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, fail) => {
+    timer = setTimeout(() => fail(new Error(`no answer within ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** Opens the engine, makes sure the table exists, seeds a new table, and serves API and GraphiQL. */
@@ -249,7 +283,21 @@ export async function startApp(config: AppConfig): Promise<RunningApp> {
       await seed(models);
       seeded = true;
     }
-    const yoga = createServer({ schema: buildSchema({ models }) });
+    let bus: ReturnType<typeof createRedisBus> | undefined;
+    if (config.redisUrl) {
+      const redis = createRedisBus(config.redisUrl);
+      bus = redis;
+      closers.push(() => redis.close());
+      await withTimeout(redis.ready, 10_000).catch((error: unknown) => {
+        throw new StartupError(
+          `Cannot reach Redis at ${config.redisUrl}: ${(error as Error).message}`,
+        );
+      });
+    }
+    const yoga = createServer({
+      schema: buildSchema({ models }),
+      subscriptions: { ...config.subscriptionLimits, bus },
+    });
     const http = createHttpServer(yoga);
     await new Promise<void>((ok, fail) => {
       http.once('error', (e) =>
@@ -262,6 +310,9 @@ export async function startApp(config: AppConfig): Promise<RunningApp> {
       http.listen(config.port, config.host, () => ok());
     });
     closers.push(() => new Promise<void>((ok) => http.close(() => ok())));
+    // Closed first: every subscription completes, so no open stream holds the HTTP server.
+    const subscriptions = serveSubscriptions(http, yoga);
+    closers.push(() => subscriptions.close());
     const { port } = http.address() as AddressInfo;
     const shown = ['0.0.0.0', '127.0.0.1', '::', '::1'].includes(config.host)
       ? 'localhost'
@@ -270,6 +321,7 @@ export async function startApp(config: AppConfig): Promise<RunningApp> {
       url: `http://${shown}:${port}/graphql`,
       engine: engine.description,
       seeded,
+      bus: config.redisUrl ? `Redis at ${config.redisUrl}` : 'in process',
       http,
       close: closeAll,
     };

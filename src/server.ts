@@ -1,10 +1,21 @@
+import type { Server as HttpServer } from 'node:http';
 import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
 import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import { GraphQLError, type GraphQLSchema, type ValidationContext } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { Redis } from 'ioredis';
+import { WebSocketServer } from 'ws';
 import { renderLocalGraphiQL, useLocalGraphiQLAssets } from './graphiql-assets.js';
-import { exampleQuery } from './schema/index.js';
+import {
+  type ChangeBus,
+  type ChangeHub,
+  CONNECTION,
+  changeHubOf,
+  exampleQuery,
+  type SubscriptionLimits,
+} from './schema/index.js';
 
 export interface ServerOptions {
   /** The schema to serve (`buildSchema({ models })`, or one merged with your own). */
@@ -23,6 +34,15 @@ export interface ServerOptions {
    * resolver runs. `false` turns them off (the schema then relies on page caps alone).
    */
   readonly limits?: Partial<QueryLimits> | false;
+  /**
+   * Subscriptions (served over SSE by Yoga itself, over WebSocket by `serveSubscriptions`): their
+   * limits, and the bus that carries changes between instances (`createRedisBus(url)`; in process
+   * without one). Applies to the hub of a schema from `buildSchema`, or to `hub`.
+   */
+  readonly subscriptions?: Partial<SubscriptionLimits> & {
+    readonly bus?: ChangeBus;
+    readonly hub?: ChangeHub;
+  };
 }
 
 export interface QueryLimits {
@@ -113,7 +133,13 @@ function limitPlugins(limits: Partial<QueryLimits> | false | undefined) {
 export function createServer(
   options: ServerOptions,
 ): YogaServerInstance<Record<string, unknown>, Record<string, unknown>> {
-  return createYoga<Record<string, unknown>>({
+  const { bus, hub: given, ...limits } = options.subscriptions ?? {};
+  const hub = given ?? changeHubOf(options.schema);
+  if (hub) {
+    hub.limits = { ...hub.limits, ...limits };
+    if (bus) hub.useBus(bus);
+  }
+  const yoga = createYoga<Record<string, unknown>>({
     schema: options.schema,
     graphqlEndpoint: options.graphqlEndpoint ?? '/graphql',
     healthCheckEndpoint: '/health',
@@ -130,4 +156,147 @@ export function createServer(
     renderGraphiQL: renderLocalGraphiQL,
     plugins: [useLocalGraphiQLAssets(), ...limitPlugins(options.limits)],
   });
+  if (hub) hubs.set(yoga, hub);
+  return yoga;
+}
+
+type Yoga = YogaServerInstance<Record<string, unknown>, Record<string, unknown>>;
+const hubs = new WeakMap<object, ChangeHub>();
+
+/** What `serveSubscriptions` answers: closing ends every subscription (SSE and WebSocket). */
+export interface SubscriptionServer {
+  /** Subscriptions open on this instance. */
+  readonly size: number;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves subscriptions over WebSocket (the `graphql-transport-ws` protocol of `graphql-ws`) on the
+ * HTTP server that serves `yoga`, at its GraphQL endpoint (SSE needs nothing: Yoga serves it).
+ * A socket whose unsent messages exceed `maxBufferedBytes` (a client that stopped reading) is
+ * closed with 1013. `close()` completes every subscription, then closes the sockets (1001).
+ */
+export function serveSubscriptions(
+  http: HttpServer,
+  yoga: Yoga,
+  options: { readonly maxBufferedBytes?: number } = {},
+): SubscriptionServer {
+  const maxBuffered = options.maxBufferedBytes ?? 1 << 20;
+  const hub = hubs.get(yoga);
+  const wss = new WebSocketServer({ server: http, path: yoga.graphqlEndpoint });
+  const server = useServer(
+    {
+      execute: (args) => (args.rootValue as Enveloped).execute(args),
+      subscribe: (args) => (args.rootValue as Enveloped).subscribe(args),
+      onSubscribe: async (ctx, _id, params) => {
+        const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+          ...ctx,
+          req: ctx.extra.request,
+          socket: ctx.extra.socket,
+          params,
+          [CONNECTION]: ctx,
+        });
+        const args = {
+          schema,
+          operationName: params.operationName,
+          document: parse(params.query),
+          variableValues: params.variables,
+          contextValue: await contextFactory(),
+          rootValue: { execute, subscribe },
+        };
+        const errors = validate(args.schema, args.document);
+        return errors.length > 0 ? errors : args;
+      },
+      onNext: (ctx) => {
+        const socket = ctx.extra.socket;
+        if (socket.bufferedAmount > maxBuffered)
+          socket.close(1013, `Too slow: more than ${maxBuffered} bytes waiting`);
+      },
+    },
+    wss,
+  );
+  return {
+    get size() {
+      return hub?.size ?? 0;
+    },
+    async close() {
+      hub?.close();
+      await server.dispose();
+      for (const socket of wss.clients) socket.close(1001, 'Server shutting down');
+      await new Promise<void>((ok) => wss.close(() => ok()));
+    },
+  };
+}
+
+interface Enveloped {
+  execute(args: unknown): never;
+  subscribe(args: unknown): never;
+}
+
+/** A bus over Redis pub/sub, shared by every instance given the same URL (one channel). */
+export interface RedisBus extends ChangeBus {
+  /** Resolves once subscribed (changes from other instances arrive from then on). */
+  readonly ready: Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Redis pub/sub as the bus between server instances (`redis://host:6379`): every change is
+ * published once and delivered by every subscribed instance, in the order Redis received them.
+ * Two connections (a subscribed connection cannot publish). A publish that fails is logged, never
+ * an unhandled rejection; ioredis reconnects by itself, and changes published while an instance
+ * is disconnected do not reach it (pub/sub keeps nothing).
+ */
+export function createRedisBus(url: string): RedisBus {
+  const publisher = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3 });
+  const subscriber = new Redis(url, { lazyConnect: true });
+  const listeners = new Map<string, Set<(event: Event) => void>>();
+  for (const client of [publisher, subscriber]) client.on('error', () => {}); // reported by `ready` and publish
+  subscriber.on('message', (channel: string, message: string) => {
+    const set = listeners.get(channel);
+    if (!set) return;
+    let detail: unknown;
+    try {
+      detail = JSON.parse(message);
+    } catch {
+      return;
+    }
+    for (const listener of set) listener(new CustomEvent(channel, { detail }));
+  });
+  const subscribed = new Set<string>();
+  // Connected, then subscribed to every channel asked for so far.
+  let settled: Promise<unknown> = Promise.all([publisher.connect(), subscriber.connect()]);
+  return {
+    get ready() {
+      return settled.then(() => {});
+    },
+    addEventListener(type, listener) {
+      let set = listeners.get(type);
+      if (!set) {
+        set = new Set();
+        listeners.set(type, set);
+      }
+      set.add(listener);
+      if (!subscribed.has(type)) {
+        subscribed.add(type);
+        settled = settled.then(() => subscriber.subscribe(type));
+        settled.catch(() => {}); // reported by `ready`
+      }
+    },
+    removeEventListener(type, listener) {
+      listeners.get(type)?.delete(listener);
+    },
+    dispatchEvent(event) {
+      publisher
+        .publish(event.type, JSON.stringify((event as CustomEvent).detail))
+        .catch((error: unknown) =>
+          console.error('tablegraph: a change could not be published to Redis:', error),
+        );
+      return true;
+    },
+    async close() {
+      subscriber.disconnect();
+      await publisher.quit().catch(() => publisher.disconnect());
+    },
+  };
 }
