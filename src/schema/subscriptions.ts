@@ -1,4 +1,5 @@
-// Real-time: `<model>Created`, `<model>Updated` and `<model>Deleted` subscriptions fed by the ORM's
+// Real-time: one `<model>Changed` subscription per model (created, updated and deleted events in
+// one stream, so a client sees one item's changes in the order they were made), fed by the ORM's
 // change feed (every successful write through the models' backends). A ChangeHub fans changes out to
 // subscriptions, in process by default, or through a bus (an EventTarget: Redis pub/sub) so that every
 // server instance sees every instance's writes. Each subscription has a bounded queue; authorization
@@ -85,7 +86,7 @@ class Subscription implements AsyncIterableIterator<Payload> {
   constructor(
     private readonly hub: ChangeHub,
     readonly model: AnyModelClass,
-    readonly kind: ChangeKind,
+    readonly kinds: ReadonlySet<ChangeKind>,
     private readonly context: unknown,
     private readonly matches: (change: Change) => boolean,
     readonly connection: object,
@@ -206,7 +207,7 @@ export class ChangeHub {
   /** Opens a subscription (limits checked here); the transport reads it as an async iterator. */
   subscribe(
     model: AnyModelClass,
-    kind: ChangeKind,
+    kinds: ReadonlySet<ChangeKind>,
     context: unknown,
     where: object | null,
   ): AsyncIterableIterator<Payload> {
@@ -222,7 +223,7 @@ export class ChangeHub {
     const held = this.#perConnection.get(connection) ?? 0;
     if (held >= maxPerConnection)
       throw limitError('maxPerConnection', maxPerConnection, 'on one connection');
-    const sub = new Subscription(this, model, kind, context, matches, connection);
+    const sub = new Subscription(this, model, kinds, context, matches, connection);
     let set = this.#subs.get(model);
     if (!set) {
       set = new Set();
@@ -282,7 +283,7 @@ export class ChangeHub {
   #deliver(change: Change): void {
     const set = this.#subs.get(change.model);
     if (!set) return;
-    for (const sub of set) if (sub.kind === change.kind) sub.offer(change);
+    for (const sub of set) if (sub.kinds.has(change.kind)) sub.offer(change);
   }
 }
 
@@ -304,20 +305,31 @@ export function registerHub(schema: object, hub: ChangeHub): void {
   hubs.set(schema, hub);
 }
 
-const KINDS: readonly { kind: ChangeKind; suffix: string; what: string }[] = [
-  {
-    kind: 'created',
-    suffix: 'Created',
-    what: 'is created (create, batch create, upsert of a new item)',
-  },
-  { kind: 'updated', suffix: 'Updated', what: 'is updated (update, save, upsert)' },
-  { kind: 'deleted', suffix: 'Deleted', what: 'is deleted (the item as it was last stored)' },
-];
+const ALL_KINDS: ReadonlySet<ChangeKind> = new Set(['created', 'updated', 'deleted']);
+
+/** The `ChangeKind` enum (`CREATED`, `UPDATED`, `DELETED`), once per builder. */
+const kindEnums = new WeakMap<object, unknown>();
+function changeKindEnum(builder: TablegraphBuilder): unknown {
+  let ref = kindEnums.get(builder);
+  if (!ref) {
+    ref = builder.enumType('ChangeKind', {
+      description: 'What a write did to an item.',
+      values: {
+        CREATED: { value: 'created', description: 'create, batch create, an upsert of a new item' },
+        UPDATED: { value: 'updated', description: 'update, save, upsert' },
+        DELETED: { value: 'deleted', description: 'delete; the item as it was last stored' },
+      },
+    });
+    kindEnums.set(builder, ref);
+  }
+  return ref;
+}
 
 /**
- * `<model>Created`, `<model>Updated`, `<model>Deleted`, each with the model's `where` filter and its
- * table key fields as optional arguments: all of them follow one item, the partition's fields one
- * partition (a user's todo items).
+ * `<model>Changed(kinds, <key fields>, where): <Model>Change!` — `{ kind, item }` for every write of
+ * a matching item. The table key fields are optional arguments: all of them follow one item, the
+ * partition's fields one partition (a user's todo items); `where` is the connections' filter,
+ * evaluated on the server after the read rules; `kinds` narrows to some kinds of change.
  */
 export function addSubscriptionFields(
   builder: TablegraphBuilder,
@@ -325,14 +337,31 @@ export function addSubscriptionFields(
   hub: ChangeHub,
 ): void {
   const { cls, names } = g;
+  const kindEnum = changeKindEnum(builder);
+  const change = builder.objectRef<Payload>(`${names.type}Change`);
+  change.implement({
+    description: `A write of one ${names.type}.`,
+    fields: (t) =>
+      fieldMap({
+        kind: dynamic(t).field({
+          type: kindEnum as object,
+          resolve: (p: Payload) => p.kind,
+        }),
+        item: dynamic(t).field({
+          type: g.ref,
+          description: 'The item after the write (for DELETED: as it was last stored).',
+          resolve: (p: Payload) => p.item,
+        }),
+      }),
+  });
   builder.subscriptionFields((t) => {
     const f = dynamic(t);
-    const fields: Record<string, unknown> = {};
-    for (const { kind, suffix, what } of KINDS)
-      fields[`${names.single}${suffix}`] = f.field({
-        type: g.ref,
-        description: `Each time a ${names.type} matching the arguments ${what}. Key arguments narrow to one item or one partition; \`where\` is evaluated on the server, after the read rules.`,
+    return fieldMap({
+      [`${names.single}Changed`]: f.field({
+        type: change,
+        description: `Every write of a ${names.type} matching the arguments, in the order they were made. Key arguments narrow to one item or one partition; \`where\` is evaluated on the server, after the read rules.`,
         args: {
+          kinds: f.arg({ type: [kindEnum as object], required: false }),
           ...keyArgs(
             f,
             g,
@@ -341,14 +370,18 @@ export function addSubscriptionFields(
           where: f.arg({ type: g.where, required: false }),
         },
         subscribe: guard(
-          (_root: unknown, args: Values & { where?: Values | null }, context: unknown) => {
-            const { where, ...keys } = args;
+          (
+            _root: unknown,
+            args: Values & { where?: Values | null; kinds?: ChangeKind[] | null },
+            context: unknown,
+          ) => {
+            const { where, kinds, ...keys } = args;
             const conditions = [given(g, keys), where ? whereOf(g, where) : null].filter(
               (c): c is Values => c !== null && Object.keys(c).length > 0,
             );
             return hub.subscribe(
               cls,
-              kind,
+              kinds?.length ? new Set(kinds) : ALL_KINDS,
               context,
               conditions.length ? { AND: conditions } : null,
             );
@@ -365,9 +398,9 @@ export function addSubscriptionFields(
               `More than ${payload.overflow} events waited for this subscriber; the subscription ended: subscribe again and refetch`,
               { extensions: { code: 'SUBSCRIPTION_OVERFLOW', max: payload.overflow } },
             );
-          return payload.item;
+          return payload;
         },
-      } as Parameters<typeof f.field>[0]);
-    return fieldMap(fields);
+      } as Parameters<typeof f.field>[0]),
+    });
   });
 }

@@ -142,30 +142,41 @@ describe('generated subscriptions (graphql-js, in process)', () => {
     await m.User.create({ id: 'alice', email: 'a@x', name: 'Alice' });
     const sub = await open(
       schema,
-      'subscription { orderCreated(userId: "alice") { orderId total user { name } } }',
+      'subscription { orderChanged(userId: "alice", kinds: [CREATED]) { item { orderId total user { name } } } }',
     );
-    const updates = await open(schema, 'subscription { userUpdated(rowId: "alice") { id name } }');
-    const deletes = await open(schema, 'subscription { userDeleted { rowId name } }');
+    const alice = await open(
+      schema,
+      'subscription { userChanged(rowId: "alice") { kind item { id name } } }',
+    );
+    const deletes = await open(
+      schema,
+      'subscription { userChanged(kinds: [DELETED]) { item { rowId name } } }',
+    );
     // Relations resolve when the event is delivered, each event with its own loader.
     await m.Order.create({ userId: 'bob', orderId: 'o0', total: 1, placedAt: new Date() });
     await m.Order.create({ userId: 'alice', orderId: 'o1', total: 9.5, placedAt: new Date() });
     expect(await sub.next(1)).toEqual([
-      { data: { orderCreated: { orderId: 'o1', total: 9.5, user: { name: 'Alice' } } } },
+      { data: { orderChanged: { item: { orderId: 'o1', total: 9.5, user: { name: 'Alice' } } } } },
     ]);
     await m.User.update({ id: 'alice' }, { name: 'Alicia' });
     await m.Order.create({ userId: 'alice', orderId: 'o2', total: 3, placedAt: new Date() });
     // Not the first event's cached user: the renamed one.
     expect(await sub.next(1)).toEqual([
-      { data: { orderCreated: { orderId: 'o2', total: 3, user: { name: 'Alicia' } } } },
+      { data: { orderChanged: { item: { orderId: 'o2', total: 3, user: { name: 'Alicia' } } } } },
     ]);
     await m.User.delete({ id: 'alice' });
-    const [updated] = await updates.next(1);
-    expect(updated!.data!.userUpdated).toMatchObject({ name: 'Alicia' });
+    // One item's changes in one stream, in the order they were made.
+    const lifecycle = await alice.next(2);
+    expect(lifecycle.map((r) => (r.data!.userChanged as { kind: string }).kind)).toEqual([
+      'UPDATED',
+      'DELETED',
+    ]);
+    expect(lifecycle[0]!.data!.userChanged).toMatchObject({ item: { name: 'Alicia' } });
     expect(await deletes.next(1)).toEqual([
-      { data: { userDeleted: { rowId: 'alice', name: 'Alicia' } } },
+      { data: { userChanged: { item: { rowId: 'alice', name: 'Alicia' } } } },
     ]);
     sub.stop();
-    updates.stop();
+    alice.stop();
     deletes.stop();
   });
 
@@ -173,11 +184,11 @@ describe('generated subscriptions (graphql-js, in process)', () => {
     const { m, schema, hub } = setup();
     const open1 = await open(
       schema,
-      'subscription { todoItemUpdated(userId: "alice", where: { completed: { eq: true } }) { todoId } }',
+      'subscription { todoItemChanged(userId: "alice", kinds: [UPDATED], where: { completed: { eq: true } }) { item { todoId } } }',
     );
     const secret = await open(
       schema,
-      'subscription { userCreated(where: { name: { beginsWith: "S" } }) { name } }',
+      'subscription { userChanged(where: { name: { beginsWith: "S" } }) { item { name } } }',
     );
     for (const todoId of ['t1', 't2'])
       await m.TodoItem.create({ userId: 'alice', todoId, title: todoId });
@@ -189,8 +200,10 @@ describe('generated subscriptions (graphql-js, in process)', () => {
     await m.User.create({ id: 'l', email: 'l@x', name: 'Later' }); // allowed by an async rule
     await m.User.create({ id: 'o', email: 'o@x', name: 'Other' });
     await m.User.create({ id: 's2', email: 's@x', name: 'Sam' });
-    expect(await open1.next(1)).toEqual([{ data: { todoItemUpdated: { todoId: 't2' } } }]);
-    expect(await secret.next(1)).toEqual([{ data: { userCreated: { name: 'Sam' } } }]);
+    expect(await open1.next(1)).toEqual([
+      { data: { todoItemChanged: { item: { todoId: 't2' } } } },
+    ]);
+    expect(await secret.next(1)).toEqual([{ data: { userChanged: { item: { name: 'Sam' } } } }]);
     expect(hub.size).toBe(2);
     open1.stop();
     secret.stop();
@@ -198,7 +211,7 @@ describe('generated subscriptions (graphql-js, in process)', () => {
     // A bad filter is refused when subscribing, with the ORM's typed error.
     const bad = await subscribe({
       schema,
-      document: parse('subscription { userCreated(where: { age: { between: [1] } }) { name } }'),
+      document: parse('subscription { userChanged(where: { age: { between: [1] } }) { kind } }'),
     });
     expect((bad as ExecutionResult).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
@@ -207,7 +220,7 @@ describe('generated subscriptions (graphql-js, in process)', () => {
     const { m, schema, hub } = setup();
     hub.limits = { maxPerConnection: 2, maxPerServer: 3, queueSize: 3 };
     const connA = { [CONNECTION]: {} };
-    const q = 'subscription { userCreated { name } }';
+    const q = 'subscription { userChanged { item { name } } }';
     const a1 = await open(schema, q, { ...connA });
     const a2 = await open(schema, q, { ...connA });
     const a3 = await subscribe({ schema, document: parse(q), contextValue: { ...connA } });
@@ -225,7 +238,9 @@ describe('generated subscriptions (graphql-js, in process)', () => {
     const a1Reading = a1.next(4);
     for (let i = 0; i < 4; i++) await m.User.create({ id: `u${i}`, email: 'u@x', name: `U${i}` });
     expect(
-      (await a1Reading).map((r) => (r.data as { userCreated: { name: string } }).userCreated.name),
+      (await a1Reading).map(
+        (r) => (r.data as { userChanged: { item: { name: string } } }).userChanged.item.name,
+      ),
     ).toEqual(['U0', 'U1', 'U2', 'U3']);
     const late = await a2.next(5);
     expect(late).toHaveLength(1);
