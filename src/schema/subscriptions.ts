@@ -359,7 +359,7 @@ export function addSubscriptionFields(
     return fieldMap({
       [`${names.single}Changed`]: f.field({
         type: change,
-        description: `Every write of a ${names.type} matching the arguments, in the order they were made. Key arguments narrow to one item or one partition; \`where\` is evaluated on the server, after the read rules.`,
+        description: `Writes of ${names.type} items matching the arguments, in the order they were made. Key arguments narrow to one item or one partition; \`where\` is evaluated on the server, after the read rules.`,
         args: {
           kinds: f.arg({ type: [kindEnum as object], required: false }),
           ...keyArgs(
