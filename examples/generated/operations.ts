@@ -4,11 +4,11 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 /** What a write did to an item. */
 export type ChangeKind =
-  /** create, batch create, an upsert of a new item */
+  /** create, batch create (an upsert: of a new versioned item) */
   | 'CREATED'
   /** delete; the item as it was last stored */
   | 'DELETED'
-  /** update, save, upsert */
+  /** update, save, upsert (unless told new) */
   | 'UPDATED';
 
 export type CreateTodoItemInput = {

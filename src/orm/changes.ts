@@ -89,16 +89,13 @@ export function announceDeleted(ctx: ModelContext, instance: ModelInstance): voi
 }
 
 /**
- * Upsert tells `created` from `updated` only where the engine's answer shows it: version 1, or a
- * `createdAt` equal to `updatedAt` (both come from one clock reading on a first write). An upsert of
- * a model with neither is an unconditional put that does not say whether the item existed: `updated`.
- * @internal
+ * Upsert tells `created` from `updated` only where the engine's answer proves it: a versioned
+ * model's version counts from 0 in the same request, so 1 means new. Otherwise it is `updated`
+ * (the write does not say whether the item existed; timestamps cannot tell two writes of one
+ * millisecond apart). @internal
  */
 export function upsertKind(ctx: ModelContext, item: StoredItem): ChangeKind {
-  const { version, timestamps } = ctx.model.config;
-  if (version) return item.version === 1 ? 'created' : 'updated';
-  if (timestamps) return item.createdAt === item.updatedAt ? 'created' : 'updated';
-  return 'updated';
+  return ctx.model.config.version && item.version === 1 ? 'created' : 'updated';
 }
 
 /** The changed item as an instance of its model (no afterLoad hooks: the item was just written). */

@@ -315,8 +315,11 @@ function changeKindEnum(builder: TablegraphBuilder): unknown {
     ref = builder.enumType('ChangeKind', {
       description: 'What a write did to an item.',
       values: {
-        CREATED: { value: 'created', description: 'create, batch create, an upsert of a new item' },
-        UPDATED: { value: 'updated', description: 'update, save, upsert' },
+        CREATED: {
+          value: 'created',
+          description: 'create, batch create (an upsert: of a new versioned item)',
+        },
+        UPDATED: { value: 'updated', description: 'update, save, upsert (unless told new)' },
         DELETED: { value: 'deleted', description: 'delete; the item as it was last stored' },
       },
     });

@@ -3,6 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import {
   type Change,
   changeMatcher,
+  DynamoDBBackend,
   fromWire,
   InMemoryBackend,
   onChange,
@@ -11,6 +12,8 @@ import {
 } from '../../src/orm/index.js';
 import { buildSchema, CONNECTION, changeHubOf } from '../../src/schema/index.js';
 import { defineModels } from '../fixtures/models.js';
+import { countRequests, startDynalite } from '../helpers/engines.js';
+import { serve } from './harness.js';
 
 // The read rule is the lead's module; here a rule that hides one user proves the order: a denied
 // item is dropped before the subscriber's own filter is evaluated, so no filter can probe it.
@@ -71,8 +74,10 @@ describe('the ORM change feed', () => {
     await alice.save();
     await m.User.update({ id: 'alice' }, { age: { add: 1 } });
     await expect(m.User.update({ id: 'nobody' }, { age: 3 })).rejects.toThrow();
-    await m.TodoItem.upsert({ userId: 'alice', todoId: 't1', title: 'new' }); // timestamps: told apart
-    await m.TodoItem.upsert({ userId: 'alice', todoId: 't1', title: 'again' });
+    // Upsert: a version proves a new item; without one it is announced as an update.
+    await m.Document.upsert({ id: 'd1', body: 'new' });
+    await m.Document.upsert({ id: 'd1', body: 'again' });
+    await m.TodoItem.upsert({ userId: 'alice', todoId: 't1', title: 'new' });
     await m.User.batchCreate([
       { id: 'b1', email: 'b@x', name: 'B1' },
       { id: 'b2', email: 'b@x', name: 'B2' },
@@ -81,7 +86,8 @@ describe('the ORM change feed', () => {
       'created:{"pk":"USER#alice","sk":"PROFILE"}',
       'updated:{"pk":"USER#alice","sk":"PROFILE"}',
       'updated:{"pk":"USER#alice","sk":"PROFILE"}',
-      'created:{"pk":"USER#alice","sk":"TODO#t1"}',
+      'created:{"pk":"Document#d1","sk":"METADATA"}',
+      'updated:{"pk":"Document#d1","sk":"METADATA"}',
       'updated:{"pk":"USER#alice","sk":"TODO#t1"}',
       'created:{"pk":"USER#b1","sk":"PROFILE"}',
       'created:{"pk":"USER#b2","sk":"PROFILE"}',
@@ -255,5 +261,45 @@ describe('generated subscriptions (graphql-js, in process)', () => {
     expect(await a1.next(1)).toEqual([]);
     const refused = await subscribe({ schema, document: parse(q), contextValue: {} });
     expect((refused as ExecutionResult).errors?.[0]?.extensions?.code).toBe('SHUTTING_DOWN');
+  });
+});
+
+describe('subscriptions cost no DynamoDB request (counted on dynalite)', () => {
+  it('mutations with subscribers open stay at one request each; events come from the write itself', async () => {
+    const engine = await startDynalite();
+    const backend = new DynamoDBBackend({ tableName: 'subs', endpoint: engine.endpoint });
+    try {
+      const m = defineModels(backend);
+      await backend.createTable([m.User, m.TodoItem, m.Order, m.Product, m.Document, m.Session]);
+      const { schema, gql } = serve(m);
+      const requests = countRequests(backend);
+      const sub = await open(
+        schema,
+        'subscription { productChanged(sku: "p1") { kind item { sku stock } } }',
+      );
+      expect(
+        (await gql('mutation { createProduct(input: { sku: "p1", price: 5, stock: 2 }) { sku } }'))
+          .errors,
+      ).toBeUndefined();
+      expect(
+        (await gql('mutation { updateProduct(sku: "p1", input: { add: { stock: 3 } }) { stock } }'))
+          .errors,
+      ).toBeUndefined();
+      expect((await gql('mutation { deleteProduct(sku: "p1") }')).errors).toBeUndefined();
+      expect(await sub.next(3)).toEqual([
+        { data: { productChanged: { kind: 'CREATED', item: { sku: 'p1', stock: 2 } } } },
+        { data: { productChanged: { kind: 'UPDATED', item: { sku: 'p1', stock: 5 } } } },
+        { data: { productChanged: { kind: 'DELETED', item: { sku: 'p1', stock: 5 } } } },
+      ]);
+      expect(requests.counts).toEqual({
+        PutItemCommand: 1,
+        UpdateItemCommand: 1,
+        DeleteItemCommand: 1,
+      });
+      sub.stop();
+    } finally {
+      backend.close();
+      await engine.close();
+    }
   });
 });
