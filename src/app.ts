@@ -283,9 +283,9 @@ export async function startApp(config: AppConfig): Promise<RunningApp> {
       await seed(models);
       seeded = true;
     }
-    let bus: ReturnType<typeof createRedisBus> | undefined;
+    let bus: Awaited<ReturnType<typeof createRedisBus>> | undefined;
     if (config.redisUrl) {
-      const redis = createRedisBus(config.redisUrl);
+      const redis = await createRedisBus(config.redisUrl);
       bus = redis;
       closers.push(() => redis.close());
       await withTimeout(redis.ready, 10_000).catch((error: unknown) => {
@@ -311,7 +311,7 @@ export async function startApp(config: AppConfig): Promise<RunningApp> {
     });
     closers.push(() => new Promise<void>((ok) => http.close(() => ok())));
     // Closed first: every subscription completes, so no open stream holds the HTTP server.
-    const subscriptions = serveSubscriptions(http, yoga);
+    const subscriptions = await serveSubscriptions(http, yoga);
     closers.push(() => subscriptions.close());
     const { port } = http.address() as AddressInfo;
     const shown = ['0.0.0.0', '127.0.0.1', '::', '::1'].includes(config.host)

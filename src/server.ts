@@ -3,10 +3,7 @@ import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
 import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import { GraphQLError, type GraphQLSchema, type ValidationContext } from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
-import { Redis } from 'ioredis';
-import { WebSocketServer } from 'ws';
 import { renderLocalGraphiQL, useLocalGraphiQLAssets } from './graphiql-assets.js';
 import {
   type ChangeBus,
@@ -175,12 +172,18 @@ export interface SubscriptionServer {
  * HTTP server that serves `yoga`, at its GraphQL endpoint (SSE needs nothing: Yoga serves it).
  * A socket whose unsent messages exceed `maxBufferedBytes` (a client that stopped reading) is
  * closed with 1013. `close()` completes every subscription, then closes the sockets (1001).
+ * `ws` and `graphql-ws` are loaded on the first call.
  */
-export function serveSubscriptions(
+export async function serveSubscriptions(
   http: HttpServer,
   yoga: Yoga,
   options: { readonly maxBufferedBytes?: number } = {},
-): SubscriptionServer {
+): Promise<SubscriptionServer> {
+  // Loaded on use: a Lambda handler (which imports this module) never pays for them.
+  const [{ WebSocketServer }, { useServer }] = await Promise.all([
+    import('ws'),
+    import('graphql-ws/use/ws'),
+  ]);
   const maxBuffered = options.maxBufferedBytes ?? 1 << 20;
   const hub = hubs.get(yoga);
   const wss = new WebSocketServer({ server: http, path: yoga.graphqlEndpoint });
@@ -247,7 +250,8 @@ export interface RedisBus extends ChangeBus {
  * an unhandled rejection; ioredis reconnects by itself, and changes published while an instance
  * is disconnected do not reach it (pub/sub keeps nothing).
  */
-export function createRedisBus(url: string): RedisBus {
+export async function createRedisBus(url: string): Promise<RedisBus> {
+  const { Redis } = await import('ioredis');
   const publisher = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3 });
   const subscriber = new Redis(url, { lazyConnect: true });
   const listeners = new Map<string, Set<(event: Event) => void>>();
