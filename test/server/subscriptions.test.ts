@@ -196,9 +196,11 @@ describe("subscriptions on npm start's server (graphql-sse and graphql-ws client
             },
           },
         ]);
-        latencies[name] = live(stream).map(
-          (e) => Math.round((e.at - sent[todo(e)!.kind]!) * 10) / 10,
-        );
+        const ms = (from: Record<string, number>) =>
+          live(stream).map((e) => Math.round((e.at - from[todo(e)!.kind]!) * 10) / 10);
+        latencies[name] = ms(sent);
+        // Negative when the event arrived before the mutation's own answer.
+        sinceAnswer[name] = ms(answered);
       }
       // Filtered on the server by `where` on the item: not the create (completed: false).
       await completedOnly.until('where-filtered', () => live(completedOnly).length >= 2);
