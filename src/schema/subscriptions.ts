@@ -98,7 +98,8 @@ class Subscription implements AsyncIterableIterator<Payload> {
     const item = changedInstance<typeof this.model>(change) as unknown as ModelBase;
     let allowed: boolean | Promise<boolean>;
     try {
-      allowed = canRead(this.context, this.model, item);
+      // Read rules may be asynchronous (a lookup): their order is kept by queueing the promise.
+      allowed = canRead(this.context, this.model, item) as boolean | Promise<boolean>;
     } catch {
       return; // a failing rule reads nothing
     }

@@ -16,10 +16,10 @@ interface Seen {
   readonly result: Result;
 }
 
-async function post(url: string, query: string): Promise<Result> {
+async function post(url: string, query: string, token: string): Promise<Result> {
   const res = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify({ query }),
   });
   return (await res.json()) as Result;
@@ -71,11 +71,18 @@ const todo = (s: Seen) =>
  * A subscription is registered some time after the client asks; rather than sleep, write probes
  * until one comes through every stream (the probes are told apart from the events under test).
  */
-async function untilLive(url: string, streams: Stream[], tag: string) {
+async function untilLive(
+  url: string,
+  streams: Stream[],
+  tag: string,
+  token: string,
+  userId = 'alice',
+) {
   for (let i = 0; ; i++) {
     const r = await post(
       url,
-      `mutation { createTodoItem(input: { userId: "alice", todoId: "probe-${tag}-${i}", title: "probe", completed: true }) { todoId } }`,
+      `mutation { createTodoItem(input: { userId: "${userId}", todoId: "probe-${tag}-${i}", title: "probe", completed: true }) { todoId } }`,
+      token,
     );
     expect(r.errors).toBeUndefined();
     const live = () =>
@@ -92,9 +99,11 @@ async function untilLive(url: string, streams: Stream[], tag: string) {
 const SUBSCRIPTION =
   'subscription { todoItemChanged(userId: "alice") { kind item { todoId completed user { name } } } }';
 
-function wsClient(url: string) {
+/** Callers identify as over HTTP: a bearer token, in the connection parameters on a WebSocket. */
+function wsClient(url: string, token?: string) {
   return createWsClient({
     url: url.replace(/^http/, 'ws'),
+    ...(token ? { connectionParams: { Authorization: `Bearer ${token}` } } : {}),
     webSocketImpl: WebSocket,
     retryAttempts: 0,
     lazy: true,
@@ -117,8 +126,16 @@ describe("subscriptions on npm start's server (graphql-sse and graphql-ws client
     expect(await subscriptionLine(app)).toMatch(
       /subscriptions over SSE and WebSocket at ws:\/\/\S+ \(events: in process\)/,
     );
-    const sse = createSseClient({ url: app.url });
-    const ws = wsClient(app.url);
+    const { alice, carol } = app.tokens() as Record<string, string>;
+    const sse = createSseClient({ url: app.url, headers: { authorization: `Bearer ${alice}` } });
+    const ws = wsClient(app.url, alice);
+    // Carol (another tenant) follows every todo item: the read rules let her see only her own.
+    const carolWs = wsClient(app.url, carol);
+    const asCarol = collect(
+      carolWs.iterate({
+        query: 'subscription { todoItemChanged { kind item { userId todoId } } }',
+      }) as AsyncIterableIterator<Result>,
+    );
     const viaSse = collect(sse.iterate({ query: SUBSCRIPTION }) as AsyncIterableIterator<Result>);
     const viaWs = collect(ws.iterate({ query: SUBSCRIPTION }) as AsyncIterableIterator<Result>);
     const completedOnly = collect(
@@ -128,12 +145,13 @@ describe("subscriptions on npm start's server (graphql-sse and graphql-ws client
       }) as AsyncIterableIterator<Result>,
     );
     try {
-      await untilLive(app.url, [viaSse, viaWs, completedOnly], 'a');
+      await untilLive(app.url, [viaSse, viaWs, completedOnly], 'a', alice!);
+      await untilLive(app.url, [asCarol], 'c', carol!, 'carol');
       const sent: Record<string, number> = {};
       const answered: Record<string, number> = {};
       const write = async (label: string, query: string, ok: boolean) => {
         sent[label] = performance.now();
-        const r = await post(app.url, query);
+        const r = await post(app.url, query, alice!);
         answered[label] = performance.now();
         expect(r.errors === undefined).toBe(ok);
         return r;
@@ -205,6 +223,19 @@ describe("subscriptions on npm start's server (graphql-sse and graphql-ws client
       // Filtered on the server by `where` on the item: not the create (completed: false).
       await completedOnly.until('where-filtered', () => live(completedOnly).length >= 2);
       expect(live(completedOnly).map((e) => todo(e)!.kind)).toEqual(['UPDATED', 'DELETED']);
+      // Carol's own write after Alice's: in her one ordered stream, nothing of Alice's came before it.
+      await post(
+        app.url,
+        'mutation { createTodoItem(input: { userId: "carol", todoId: "mark", title: "mark" }) { todoId } }',
+        carol!,
+      );
+      const carolSeen = () =>
+        asCarol.seen.map(
+          (e) =>
+            (e.result.data!.todoItemChanged as { item: { userId: string; todoId: string } }).item,
+        );
+      await asCarol.until('carol: her marker', () => carolSeen().some((i) => i.todoId === 'mark'));
+      expect(carolSeen().filter((i) => i.userId !== 'carol')).toEqual([]);
       console.log(
         `subscription latency (ms), mutation sent -> event: ${JSON.stringify(latencies)}; mutation answered -> event: ${JSON.stringify(sinceAnswer)}`,
       );
@@ -212,6 +243,8 @@ describe("subscriptions on npm start's server (graphql-sse and graphql-ws client
       viaSse.stop();
       viaWs.stop();
       completedOnly.stop();
+      asCarol.stop();
+      await carolWs.dispose();
       await ws.dispose();
       sse.dispose();
     }
@@ -239,11 +272,16 @@ describe("subscriptions on npm start's server (graphql-sse and graphql-ws client
   }, 30_000);
 
   it('SIGTERM completes open subscriptions (SSE and WebSocket) and exits 0', async () => {
-    const sse = createSseClient({ url: app.url, retryAttempts: 0 });
-    const ws = wsClient(app.url);
+    const { alice } = app.tokens() as Record<string, string>;
+    const sse = createSseClient({
+      url: app.url,
+      retryAttempts: 0,
+      headers: { authorization: `Bearer ${alice}` },
+    });
+    const ws = wsClient(app.url, alice);
     const a = collect(sse.iterate({ query: SUBSCRIPTION }) as AsyncIterableIterator<Result>);
     const b = collect(ws.iterate({ query: SUBSCRIPTION }) as AsyncIterableIterator<Result>);
-    await untilLive(app.url, [a, b], 'z');
+    await untilLive(app.url, [a, b], 'z', alice!);
     expect(await app.stop('SIGTERM')).toBe(0);
     await a.until('sse completed', () => a.ended());
     await b.until('ws completed', () => b.ended());
@@ -274,14 +312,16 @@ describe('two server processes sharing Redis pub/sub', () => {
       apps.push(await startMain(env));
       const [a, b] = apps as [Started, Started];
       expect(await subscriptionLine(b)).toContain(`(events: Redis at ${redis.url})`);
-      const ws = wsClient(b.url);
+      const { alice } = a.tokens() as Record<string, string>;
+      const ws = wsClient(b.url, alice);
       const onB = collect(ws.iterate({ query: SUBSCRIPTION }) as AsyncIterableIterator<Result>);
       try {
-        await untilLive(a.url, [onB], 'r');
+        await untilLive(a.url, [onB], 'r', alice!);
         const sent = performance.now();
         await post(
           a.url,
           'mutation { createTodoItem(input: { userId: "alice", todoId: "far", title: "Far" }) { todoId } }',
+          alice!,
         );
         const far = () => onB.seen.find((e) => todo(e)?.item.todoId === 'far');
         await onB.until('the other instance', () => far() !== undefined);
