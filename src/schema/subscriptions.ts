@@ -68,8 +68,6 @@ interface Payload {
   readonly overflow?: number;
 }
 
-type Entry = Payload | Promise<Payload | null>;
-
 function limitError(limit: keyof SubscriptionLimits, max: number, what: string): GraphQLError {
   return new GraphQLError(`Too many subscriptions ${what} (at most ${max})`, {
     extensions: { code: 'TOO_MANY_SUBSCRIPTIONS', limit, max },
@@ -78,7 +76,7 @@ function limitError(limit: keyof SubscriptionLimits, max: number, what: string):
 
 /** One subscriber: a bounded queue read as an async iterator by the transport (SSE, WebSocket). */
 class Subscription implements AsyncIterableIterator<Payload> {
-  #queue: Entry[] = [];
+  #queue: Payload[] = [];
   #wake: (() => void) | null = null;
   #ended = false;
   #released = false;
@@ -96,26 +94,17 @@ class Subscription implements AsyncIterableIterator<Payload> {
   offer(change: Change): void {
     if (this.#ended) return;
     const item = changedInstance<typeof this.model>(change) as unknown as ModelBase;
-    let allowed: boolean | Promise<boolean>;
     try {
-      // Read rules may be asynchronous (a lookup): their order is kept by queueing the promise.
-      allowed = canRead(this.context, this.model, item) as boolean | Promise<boolean>;
+      // The read rules before the subscriber's own filter: a filter cannot probe a hidden item.
+      if (!canRead(this.context, this.model, item) || !this.matches(change)) return;
     } catch {
       return; // a failing rule reads nothing
     }
-    let entry: Entry;
-    if (allowed instanceof Promise)
-      entry = allowed.then(
-        (ok) => (ok && this.matches(change) ? { kind: change.kind, item } : null),
-        () => null,
-      );
-    else if (!allowed || !this.matches(change)) return;
-    else entry = { kind: change.kind, item };
     if (this.#queue.length >= this.hub.limits.queueSize) {
       // Bounded: a consumer this far behind gets one error and the end, never unbounded memory.
       this.#queue = [{ kind: change.kind, item: null, overflow: this.hub.limits.queueSize }];
       this.end();
-    } else this.#queue.push(entry);
+    } else this.#queue.push({ kind: change.kind, item });
     this.#wake?.();
   }
 
@@ -135,12 +124,8 @@ class Subscription implements AsyncIterableIterator<Payload> {
 
   async next(): Promise<IteratorResult<Payload>> {
     for (;;) {
-      const entry = this.#queue.shift();
-      if (entry !== undefined) {
-        const payload = await entry;
-        if (payload) return { value: payload, done: false };
-        continue;
-      }
+      const payload = this.#queue.shift();
+      if (payload !== undefined) return { value: payload, done: false };
       if (this.#ended) return { value: undefined, done: true };
       await new Promise<void>((wake) => {
         this.#wake = wake;

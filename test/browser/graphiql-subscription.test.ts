@@ -11,10 +11,10 @@ const missing = existsSync(CHROMIUM)
   : `${CHROMIUM} is not installed (Debian package chromium; .ci/run installs it)`;
 const shots = join(import.meta.dirname, '..', '..', 'test-results');
 
-async function post(url: string, query: string) {
+async function post(url: string, query: string, token: string) {
   const res = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify({ query }),
   });
   return (await res.json()) as { errors?: unknown[] };
@@ -62,12 +62,14 @@ describe('GraphiQL in a real browser: a live subscription', () => {
         );
         await page.waitForTimeout(1000); // GraphiQL takes the operation from the editor after a debounce
         await page.keyboard.press('Control+Enter');
+        // GraphiQL sends the first development token (Alice's), so her todo items are hers to see.
         // Writes from another client until one shows (the subscription starts some time after the click).
         let shown = false;
         for (let i = 0; i < 60 && !shown; i++) {
           const r = await post(
             app.url,
             `mutation { createTodoItem(input: { userId: "alice", todoId: "browser-${i}", title: "Pushed to the browser" }) { todoId } }`,
+            app.tokens().alice!,
           );
           expect(r.errors).toBeUndefined();
           shown = await expect
