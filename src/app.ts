@@ -12,8 +12,13 @@ import {
   isOrmError,
   modelOf,
 } from './orm/index.js';
-import { type AuthOptions, buildSchema, type Caller } from './schema/index.js';
-import { createServer } from './server.js';
+import {
+  type AuthOptions,
+  buildSchema,
+  type Caller,
+  type SubscriptionLimits,
+} from './schema/index.js';
+import { createRedisBus, createServer, serveSubscriptions } from './server.js';
 
 /** The secret `npm start` signs development tokens with (never for production: it is public). */
 export const DEVELOPMENT_JWT_SECRET = 'tablegraph-development-jwt-secret';
@@ -36,6 +41,10 @@ export interface AppConfig {
   readonly modelsModule: string;
   /** Signs cursors, on every engine; set one secret for every server that must accept the others' cursors. */
   readonly cursorSecret?: string;
+  /** Redis pub/sub carrying subscription events between instances; in process without it. */
+  readonly redisUrl?: string;
+  /** Subscription limits (TABLEGRAPH_MAX_SUBSCRIPTIONS, ..._PER_CONNECTION, TABLEGRAPH_SUBSCRIPTION_QUEUE). */
+  readonly subscriptionLimits?: Partial<SubscriptionLimits>;
   /** NODE_ENV=production: GraphiQL and introspection off, a cursor secret and verified callers required. */
   readonly production?: boolean;
   /** Verifies bearer tokens signed with this secret (HS256). */
@@ -97,12 +106,32 @@ export function configFromEnv(env: NodeJS.ProcessEnv, overrides: ConfigOverrides
     region: overrides.region ?? env.AWS_REGION,
     modelsModule,
     cursorSecret: overrides.cursorSecret ?? env.TABLEGRAPH_CURSOR_SECRET,
+    redisUrl: overrides.redisUrl ?? env.TABLEGRAPH_REDIS_URL,
+    subscriptionLimits: limitsFromEnv(env),
     production: env.NODE_ENV === 'production',
     jwtSecret: env.TABLEGRAPH_JWT_SECRET,
     jwksUrl: env.TABLEGRAPH_JWKS_URL,
     jwtIssuer: env.TABLEGRAPH_JWT_ISSUER,
     jwtAudience: env.TABLEGRAPH_JWT_AUDIENCE,
   };
+}
+
+function limitsFromEnv(env: NodeJS.ProcessEnv): Partial<SubscriptionLimits> {
+  const out: Record<string, number> = {};
+  const vars = {
+    maxPerServer: 'TABLEGRAPH_MAX_SUBSCRIPTIONS',
+    maxPerConnection: 'TABLEGRAPH_MAX_SUBSCRIPTIONS_PER_CONNECTION',
+    queueSize: 'TABLEGRAPH_SUBSCRIPTION_QUEUE',
+  } as const;
+  for (const [limit, name] of Object.entries(vars)) {
+    const raw = env[name];
+    if (raw === undefined) continue;
+    const n = Number(raw);
+    if (!Number.isSafeInteger(n) || n < 1)
+      throw new StartupError(`${name} must be a positive integer, got ${JSON.stringify(raw)}`);
+    out[limit] = n;
+  }
+  return out;
 }
 
 /** Imports a models module and runs its `createModels(backend)`. */
@@ -263,10 +292,20 @@ export interface RunningApp {
   readonly url: string;
   readonly engine: string;
   readonly seeded: boolean;
+  /** Where subscription events travel: "in process" or "Redis at <url>". */
+  readonly bus: string;
   /** Development tokens per caller of the models module's `devCallers` (none in production). */
   readonly devTokens: Readonly<Record<string, string>>;
   readonly http: Server;
   close(): Promise<void>;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, fail) => {
+    timer = setTimeout(() => fail(new Error(`no answer within ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 /**
@@ -329,9 +368,21 @@ export async function startApp(config: AppConfig): Promise<RunningApp> {
       await seed(models);
       seeded = true;
     }
+    let bus: Awaited<ReturnType<typeof createRedisBus>> | undefined;
+    if (config.redisUrl) {
+      const redis = await createRedisBus(config.redisUrl);
+      bus = redis;
+      closers.push(() => redis.close());
+      await withTimeout(redis.ready, 10_000).catch((error: unknown) => {
+        throw new StartupError(
+          `Cannot reach Redis at ${config.redisUrl}: ${(error as Error).message}`,
+        );
+      });
+    }
     const firstToken = Object.values(devTokens)[0];
     const yoga = createServer({
       schema: buildSchema({ models, auth }),
+      subscriptions: { ...config.subscriptionLimits, bus },
       production: config.production === true,
       ...(identify ? { identify } : {}),
       ...(firstToken ? { graphiqlHeaders: { Authorization: `Bearer ${firstToken}` } } : {}),
@@ -348,6 +399,9 @@ export async function startApp(config: AppConfig): Promise<RunningApp> {
       http.listen(config.port, config.host, () => ok());
     });
     closers.push(() => new Promise<void>((ok) => http.close(() => ok())));
+    // Closed first: every subscription completes, so no open stream holds the HTTP server.
+    const subscriptions = await serveSubscriptions(http, yoga);
+    closers.push(() => subscriptions.close());
     const { port } = http.address() as AddressInfo;
     const shown = ['0.0.0.0', '127.0.0.1', '::', '::1'].includes(config.host)
       ? 'localhost'
@@ -356,6 +410,7 @@ export async function startApp(config: AppConfig): Promise<RunningApp> {
       url: `http://${shown}:${port}/graphql`,
       engine: engine.description,
       seeded,
+      bus: config.redisUrl ? `Redis at ${config.redisUrl}` : 'in process',
       devTokens,
       http,
       close: closeAll,

@@ -33,6 +33,7 @@ Options:
   --data-dir <dir>   serve: embedded dynalite's folder (env TABLEGRAPH_DATA_DIR, default .data/dynalite)
   --port <n>         serve: port (env PORT, default 4000)
   --host <host>      serve: interface (env HOST, default 127.0.0.1; 0.0.0.0 in a container)
+  --redis <url>      serve: Redis pub/sub shared by several instances for subscriptions (env TABLEGRAPH_REDIS_URL)
   -h, --help         this text
 
 Without --endpoint, --aws or --memory, create-table uses AWS and serve embeds dynalite (when the
@@ -95,6 +96,7 @@ function parse(argv: readonly string[], defaults: { models?: string }, env: Node
     dataDir: values['data-dir'],
     host: values.host,
     port: values.port,
+    redisUrl: values.redis,
     memory: values.memory,
     engine: values.aws ? 'aws' : command === 'create-table' && !endpoint ? 'aws' : undefined,
   };
@@ -116,6 +118,7 @@ const OPTIONS = {
   'data-dir': { type: 'string' },
   port: { type: 'string' },
   host: { type: 'string' },
+  redis: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -183,6 +186,9 @@ async function serve(config: AppConfig, io: CliIO): Promise<number> {
   }
   io.out(
     `tablegraph: GraphiQL at ${app.url} (engine: ${app.engine}${app.seeded ? '; seed data loaded' : ''})`,
+  );
+  io.out(
+    `tablegraph: subscriptions over SSE and WebSocket at ${app.url.replace(/^http/, 'ws')} (events: ${app.bus})`,
   );
   let stopping = false;
   const stop = (signal: string) => {

@@ -1,3 +1,4 @@
+import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
 import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
@@ -16,7 +17,16 @@ import {
 } from 'graphql-yoga';
 import { renderLocalGraphiQL, useLocalGraphiQLAssets } from './graphiql-assets.js';
 import type { Identify } from './identity.js';
-import { type CostOptions, exampleQuery, useTablegraphCost } from './schema/index.js';
+import {
+  type ChangeBus,
+  type ChangeHub,
+  CONNECTION,
+  type CostOptions,
+  changeHubOf,
+  exampleQuery,
+  type SubscriptionLimits,
+  useTablegraphCost,
+} from './schema/index.js';
 
 export interface ServerOptions {
   /** The schema to serve (`buildSchema({ models })`, or one merged with your own). */
@@ -59,6 +69,15 @@ export interface ServerOptions {
    * `production`); `onCost` receives the same for logging and metrics. `false` turns all of it off.
    */
   readonly cost?: CostOptions | false;
+  /**
+   * Subscriptions (served over SSE by Yoga itself, over WebSocket by `serveSubscriptions`): their
+   * limits, and the bus that carries changes between instances (`createRedisBus(url)`; in process
+   * without one). Applies to the hub of a schema from `buildSchema`, or to `hub`.
+   */
+  readonly subscriptions?: Partial<SubscriptionLimits> & {
+    readonly bus?: ChangeBus;
+    readonly hub?: ChangeHub;
+  };
 }
 
 export interface QueryLimits {
@@ -213,7 +232,13 @@ export function createServer(
 ): YogaServerInstance<Record<string, unknown>, Record<string, unknown>> {
   const production = options.production ?? process.env.NODE_ENV === 'production';
   const { identify } = options;
-  return createYoga<Record<string, unknown>>({
+  const { bus, hub: given, ...limits } = options.subscriptions ?? {};
+  const hub = given ?? changeHubOf(options.schema);
+  if (hub) {
+    hub.limits = { ...hub.limits, ...limits };
+    if (bus) hub.useBus(bus);
+  }
+  const yoga = createYoga<Record<string, unknown>>({
     schema: options.schema,
     graphqlEndpoint: options.graphqlEndpoint ?? '/graphql',
     healthCheckEndpoint: '/health',
@@ -244,6 +269,177 @@ export function createServer(
         : [useTablegraphCost({ extensions: !production, ...options.cost })]),
     ],
   });
+  if (hub) hubs.set(yoga, hub);
+  return yoga;
+}
+
+type Yoga = YogaServerInstance<Record<string, unknown>, Record<string, unknown>>;
+const hubs = new WeakMap<object, ChangeHub>();
+
+/** What `serveSubscriptions` answers: closing ends every subscription (SSE and WebSocket). */
+export interface SubscriptionServer {
+  /** Subscriptions open on this instance. */
+  readonly size: number;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves subscriptions over WebSocket (the `graphql-transport-ws` protocol of `graphql-ws`) on the
+ * HTTP server that serves `yoga`, at its GraphQL endpoint (SSE needs nothing: Yoga serves it).
+ * A socket whose unsent messages exceed `maxBufferedBytes` (a client that stopped reading) is
+ * closed with 1013. `close()` completes every subscription, then closes the sockets (1001).
+ * `ws` and `graphql-ws` are loaded on the first call.
+ */
+export async function serveSubscriptions(
+  http: HttpServer,
+  yoga: Yoga,
+  options: { readonly maxBufferedBytes?: number } = {},
+): Promise<SubscriptionServer> {
+  // Loaded on use: a Lambda handler (which imports this module) never pays for them.
+  const [{ WebSocketServer }, { useServer }] = await Promise.all([
+    import('ws'),
+    import('graphql-ws/use/ws'),
+  ]);
+  const maxBuffered = options.maxBufferedBytes ?? 1 << 20;
+  const hub = hubs.get(yoga);
+  const wss = new WebSocketServer({ server: http, path: yoga.graphqlEndpoint });
+  const server = useServer(
+    {
+      execute: (args) => (args.rootValue as Enveloped).execute(args),
+      subscribe: (args) => (args.rootValue as Enveloped).subscribe(args),
+      onSubscribe: async (ctx, _id, params) => {
+        const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+          ...ctx,
+          req: ctx.extra.request,
+          request: upgradeRequest(ctx.extra.request, ctx.connectionParams),
+          socket: ctx.extra.socket,
+          params,
+          [CONNECTION]: ctx,
+        });
+        const args = {
+          schema,
+          operationName: params.operationName,
+          document: parse(params.query),
+          variableValues: params.variables,
+          contextValue: await contextFactory(),
+          rootValue: { execute, subscribe },
+        };
+        const errors = validate(args.schema, args.document);
+        return errors.length > 0 ? errors : args;
+      },
+      onNext: (ctx) => {
+        const socket = ctx.extra.socket;
+        if (socket.bufferedAmount > maxBuffered)
+          socket.close(1013, `Too slow: more than ${maxBuffered} bytes waiting`);
+      },
+    },
+    wss,
+  );
+  return {
+    get size() {
+      return hub?.size ?? 0;
+    },
+    async close() {
+      hub?.close();
+      await server.dispose();
+      for (const socket of wss.clients) socket.close(1001, 'Server shutting down');
+      await new Promise<void>((ok) => wss.close(() => ok()));
+    },
+  };
+}
+
+/**
+ * The WebSocket's upgrade request as a Fetch Request, for the same caller identification as HTTP:
+ * its headers, with an `Authorization` from the connection parameters (browsers cannot set headers
+ * on a WebSocket; clients send `connectionParams: { Authorization: 'Bearer ...' }`).
+ */
+function upgradeRequest(
+  incoming: IncomingMessage,
+  params: Readonly<Record<string, unknown>> | undefined,
+): Request {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(incoming.headers))
+    if (typeof value === 'string') headers.set(name, value);
+    else if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+  const auth = params?.Authorization ?? params?.authorization;
+  if (typeof auth === 'string') headers.set('authorization', auth);
+  return new Request(`http://${incoming.headers.host ?? 'localhost'}${incoming.url ?? '/'}`, {
+    headers,
+  });
+}
+
+interface Enveloped {
+  execute(args: unknown): never;
+  subscribe(args: unknown): never;
+}
+
+/** A bus over Redis pub/sub, shared by every instance given the same URL (one channel). */
+export interface RedisBus extends ChangeBus {
+  /** Resolves once subscribed (changes from other instances arrive from then on). */
+  readonly ready: Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Redis pub/sub as the bus between server instances (`redis://host:6379`): every change is
+ * published once and delivered by every subscribed instance, in the order Redis received them.
+ * Two connections (a subscribed connection cannot publish). A publish that fails is logged, never
+ * an unhandled rejection; ioredis reconnects by itself, and changes published while an instance
+ * is disconnected do not reach it (pub/sub keeps nothing).
+ */
+export async function createRedisBus(url: string): Promise<RedisBus> {
+  const { Redis } = await import('ioredis');
+  const publisher = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3 });
+  const subscriber = new Redis(url, { lazyConnect: true });
+  const listeners = new Map<string, Set<(event: Event) => void>>();
+  for (const client of [publisher, subscriber]) client.on('error', () => {}); // reported by `ready` and publish
+  subscriber.on('message', (channel: string, message: string) => {
+    const set = listeners.get(channel);
+    if (!set) return;
+    let detail: unknown;
+    try {
+      detail = JSON.parse(message);
+    } catch {
+      return;
+    }
+    for (const listener of set) listener(new CustomEvent(channel, { detail }));
+  });
+  const subscribed = new Set<string>();
+  // Connected, then subscribed to every channel asked for so far.
+  let settled: Promise<unknown> = Promise.all([publisher.connect(), subscriber.connect()]);
+  return {
+    get ready() {
+      return settled.then(() => {});
+    },
+    addEventListener(type, listener) {
+      let set = listeners.get(type);
+      if (!set) {
+        set = new Set();
+        listeners.set(type, set);
+      }
+      set.add(listener);
+      if (!subscribed.has(type)) {
+        subscribed.add(type);
+        settled = settled.then(() => subscriber.subscribe(type));
+        settled.catch(() => {}); // reported by `ready`
+      }
+    },
+    removeEventListener(type, listener) {
+      listeners.get(type)?.delete(listener);
+    },
+    dispatchEvent(event) {
+      publisher
+        .publish(event.type, JSON.stringify((event as CustomEvent).detail))
+        .catch((error: unknown) =>
+          console.error('tablegraph: a change could not be published to Redis:', error),
+        );
+      return true;
+    },
+    async close() {
+      subscriber.disconnect();
+      await publisher.quit().catch(() => publisher.disconnect());
+    },
+  };
 }
 
 export { type Identify, type JwtIdentityOptions, jwtIdentity, signToken } from './identity.js';

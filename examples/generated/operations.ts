@@ -2,6 +2,15 @@
 type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+/** What a write did to an item. */
+export type ChangeKind =
+  /** create, batch create (an upsert: of a new versioned item) */
+  | 'CREATED'
+  /** delete; the item as it was last stored */
+  | 'DELETED'
+  /** update, save, upsert (unless told new) */
+  | 'UPDATED';
+
 export type CreateTodoItemInput = {
   completed?: boolean | null | undefined;
   description?: string | null | undefined;
@@ -15,6 +24,13 @@ export type OrderStatus =
   | 'open'
   | 'paid'
   | 'shipped';
+
+export type LiveTodosSubscriptionVariables = Exact<{
+  userId: string;
+}>;
+
+
+export type LiveTodosSubscription = { todoItemChanged: { kind: ChangeKind, item: { todoId: string, title: string, completed: boolean, priority: number, user: { name: string } | null } } };
 
 export type OpenTodosQueryVariables = Exact<{
   userId: string;

@@ -27,6 +27,18 @@ export {
   metered,
   type RequestEvent,
 } from './capacity.js';
+// The change feed: every successful write, per backend (subscriptions, buses)
+export {
+  type Change,
+  type ChangeKind,
+  type ChangeListener,
+  changedInstance,
+  changeMatcher,
+  fromWire,
+  onChange,
+  toWire,
+  type WireChange,
+} from './changes.js';
 // Item collections
 export {
   Collection,

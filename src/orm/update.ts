@@ -1,6 +1,7 @@
 // Partial updates and deletes by key: one UpdateItem (or DeleteItem) whose condition travels in the same
 // request, so concurrent writers of different fields, counters and conditional decrements lose nothing.
 import { type AtomicChanges, ConditionFailed, type WriteOp } from './backend.js';
+import { announce } from './changes.js';
 import {
   ConflictError,
   describe,
@@ -321,6 +322,7 @@ export async function update<M extends AnyModelClass>(
     throwIfAny(model, issues);
     try {
       const item = await ctx.backend.write(layout, op);
+      announce(ctx, 'updated', item!);
       const instance = instantiate<InstanceType<M>>(ctx, item!);
       await runHooks(model, 'afterSave', instance as object);
       return instance;
@@ -522,6 +524,7 @@ export async function removeByKey<M extends AnyModelClass>(
         instantiate(ctx, error.current),
       );
   }
+  if (old && isVisible(ctx, old, 0)) announce(ctx, 'deleted', old);
   if (options.collection) {
     const partition = stored![ctx.layout.table.partition]!;
     let start: StoredKey | null = null;

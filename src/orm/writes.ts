@@ -1,6 +1,7 @@
 // Writes: create, upsert, save, delete, batchCreate. Items are prepared by the write pipeline
 // (validation and hooks before any request); conditions travel in the same request as the write.
 import { ConditionFailed, type WriteOp } from './backend.js';
+import { announce, announceDeleted, upsertKind } from './changes.js';
 import {
   BackendError,
   BatchWriteError,
@@ -69,6 +70,7 @@ async function persistNew(
     restore(prepared);
     translate(ctx, error, prepared.key, 'create');
   }
+  announce(ctx, 'created', prepared.item);
   await settle(prepared);
   return instance;
 }
@@ -125,8 +127,11 @@ export async function upsert<M extends AnyModelClass>(
       updateOp(prepared, { ifExists: false, upsert: true }),
     );
     if (stored) Object.assign(instance, ctx.layout.fromItem(stored));
-  } else
+    announce(ctx, upsertKind(ctx, stored ?? prepared.item), stored ?? prepared.item);
+  } else {
     await ctx.backend.write(ctx.layout, { type: 'put', item: prepared.item, ifNotExists: false });
+    announce(ctx, 'updated', prepared.item);
+  }
   await settle(prepared);
   return instance as InstanceType<M>;
 }
@@ -143,6 +148,7 @@ export async function save<T extends ModelInstance>(cls: AnyModelClass, instance
     restore(prepared);
     translate(ctx, error, prepared.key, 'update');
   }
+  announce(ctx, 'updated', prepared.item);
   await settle(prepared);
   return instance;
 }
@@ -156,6 +162,7 @@ export async function remove(cls: AnyModelClass, instance: ModelInstance): Promi
     if (error instanceof ConditionFailed) return false;
     throw error;
   }
+  announceDeleted(ctx, instance);
   markDeleted(instance);
   return true;
 }
@@ -205,6 +212,7 @@ export async function batchCreate<M extends AnyModelClass>(
   } catch (error) {
     throw incomplete(ctx, error, prepared, seen);
   }
+  for (const p of prepared) announce(ctx, 'created', p.item);
   for (const p of prepared) await settle(p);
   return prepared.map((p) => p.instance) as InstanceType<M>[];
 }
@@ -226,7 +234,10 @@ function incomplete(
   const all = prepared.map((p) => positions.get(JSON.stringify(p.key))!);
   const written = all.filter((i) => !unwritten.has(i));
   for (const p of prepared)
-    if (!unwritten.has(positions.get(JSON.stringify(p.key)))) markWritten(p);
+    if (!unwritten.has(positions.get(JSON.stringify(p.key)))) {
+      markWritten(p);
+      announce(ctx, 'created', p.item);
+    }
   return new BatchWriteError(
     `${ctx.model.entity}: ${written.length} of ${all.length} items written before the batch failed (${error.message}); retry the unwritten ones`,
     written,

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Backend, PageRequest, PageResult, ReadOptions, WriteOp } from '../backend.js';
 import { type RequestEvent, reportRequest } from '../capacity.js';
+import { type ChangeListener, onChange } from '../changes.js';
 import { ConfigurationError } from '../errors.js';
 import type { ItemAdapter, ItemLayout, StoredItem, StoredKey } from '../layout.js';
 import { Query } from '../query/query.js';
@@ -85,6 +86,11 @@ export abstract class BackendBase implements Backend {
     keys: readonly KeyFor<M>[],
   ): Promise<(InstanceType<M> | null)[]> {
     return batchGet(this.own(model), keys as readonly object[]);
+  }
+
+  /** Listens to every successful write through this backend; answers the function that stops it. */
+  onChange(listener: ChangeListener): () => void {
+    return onChange(this, listener);
   }
 
   /** Every item of the model's entity type (a Scan filtered to it), never another's. */
