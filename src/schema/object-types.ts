@@ -83,12 +83,21 @@ export function addObjectType(
                   description:
                     relation.description ?? `This ${names.type}'s ${target.names.plural}.`,
                   args: { where: f.arg({ type: target.where, required: false }) },
+                  // Tracked by the request's loader: lookups below this level wait for the
+                  // sibling reads, then go out as one batch.
                   resolve: guard(
-                    (item: ModelBase, args: ConnectionArgs & { where?: Values | null }) =>
-                      resolveConnection(
-                        withWhere(target, queryHasMany(item, relation), args.where),
-                        args,
-                        limits,
+                    (
+                      item: ModelBase,
+                      args: ConnectionArgs & { where?: Values | null },
+                      ctx: unknown,
+                      info: GraphQLResolveInfo,
+                    ) =>
+                      loaderFor(ctx, info).track(
+                        resolveConnection(
+                          withWhere(target, queryHasMany(item, relation), args.where),
+                          args,
+                          limits,
+                        ),
                       ),
                   ),
                 },
