@@ -42,20 +42,28 @@ export function keyFromItem(layout: ItemLayout, item: StoredItem): StoredKey {
   return { [partition]: item[partition] as string, [sort!]: item[sort!] as string };
 }
 
-/** Runs the hooks of one kind, parent-first in definition order. */
-export async function runHooks(
+/**
+ * Runs the hooks of one kind, parent-first in definition order. Nothing to wait for (undefined,
+ * not a promise) when the model has none: the hot paths skip an async call per item.
+ */
+export function runHooks(
   model: CompiledModel,
   kind: 'beforeSave' | 'afterSave' | 'afterLoad',
   instance: object,
-): Promise<void> {
-  for (const name of model.hooks[kind]) await (instance as Record<string, () => unknown>)[name]!();
+): Promise<void> | undefined {
+  const names = model.hooks[kind];
+  return names.length === 0 ? undefined : runEach(names, instance);
+}
+
+async function runEach(names: readonly string[], instance: object): Promise<void> {
+  for (const name of names) await (instance as Record<string, () => unknown>)[name]!();
 }
 
 /** An instance for a stored item, after its afterLoad hooks (synchronous when the model has none). */
 export function loaded<T>(ctx: ModelContext, item: StoredItem): T | Promise<T> {
   const instance = instantiate<T>(ctx, item);
   if (ctx.model.hooks.afterLoad.length === 0) return instance;
-  return runHooks(ctx.model, 'afterLoad', instance as object).then(() => instance);
+  return runHooks(ctx.model, 'afterLoad', instance as object)!.then(() => instance);
 }
 
 // The visibility condition of the last `now` per layout: key reads of one second share one.
