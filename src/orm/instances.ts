@@ -1,7 +1,7 @@
 // Instances and their keys: building them from stored items, validating their values, naming items.
 import { describe, ValidationError, type ValidationIssue } from './errors.js';
 import type { ItemLayout, StoredItem, StoredKey } from './layout.js';
-import { type CompiledModel, keyView } from './model-meta.js';
+import { type CompiledModel, type KeyPlan, keyView } from './model-meta.js';
 import type { Condition } from './query/conditions.js';
 import { matches } from './query/evaluate.js';
 import { visibilityOf } from './query/plan.js';
@@ -144,6 +144,16 @@ export function keyFieldsOf(model: CompiledModel): ReadonlySet<string> {
   return set;
 }
 
+const tablePlans = new WeakMap<CompiledModel, readonly KeyPlan[]>();
+function tableKeyPlans(model: CompiledModel): readonly KeyPlan[] {
+  let plans = tablePlans.get(model);
+  if (!plans) {
+    plans = [model.table.partition, model.table.sort!];
+    tablePlans.set(model, plans);
+  }
+  return plans;
+}
+
 /** Parses a lookup key: known key fields only, each valid; returns the stored key. */
 export function storedKeyOf(
   ctx: ModelContext,
@@ -164,7 +174,8 @@ export function storedKeyOf(
     });
     return null;
   }
-  for (const [name, v] of Object.entries(key)) {
+  for (const name of Object.keys(key)) {
+    const v = (key as Values)[name];
     if (v === undefined) continue;
     if (!allowed.has(name)) {
       const message = model.fields.has(name)
@@ -179,7 +190,7 @@ export function storedKeyOf(
     } else
       values[name] = v === null ? null : model.fields.get(name)!.parse(v, prefix + name, issues);
   }
-  const view = keyView(model, values, [model.table.partition, model.table.sort!], issues);
+  const view = keyView(model, values, tableKeyPlans(model), issues);
   return issues.length > before ? null : ctx.layout.keyOf(view);
 }
 
