@@ -185,20 +185,22 @@ export async function batchCreate<M extends AnyModelClass>(
   const issues: ValidationIssue[] = [];
   const prepared: PreparedWrite[] = [];
   const seen = new Map<string, number>();
-  for (const [i, data] of inputs.entries()) {
-    const p = await prepareWrite(ctx, construct(cls, data), 'create', {
+  const idOf = keyIdOf(ctx);
+  for (let i = 0; i < inputs.length; i++) {
+    let p = prepareWrite(ctx, construct(cls, inputs[i]!), 'create', {
       issues,
       prefix: `[${i}].`,
     });
+    if (p instanceof Promise) p = await p; // beforeSave hooks
     if (p === null || issues.length > 0) continue;
-    const id = JSON.stringify(p.key);
+    const id = idOf(p.key);
     const first = seen.get(id);
     if (first !== undefined)
       issues.push({
         path: `[${i}]`,
         message: `has the same key as item [${first}]`,
         expected: 'unique keys',
-        received: id,
+        received: JSON.stringify(p.key),
       });
     seen.set(id, i);
     prepared.push(p);
@@ -213,8 +215,19 @@ export async function batchCreate<M extends AnyModelClass>(
     throw incomplete(ctx, error, prepared, seen);
   }
   for (const p of prepared) announce(ctx, 'created', p.item);
-  for (const p of prepared) await settle(p);
-  return prepared.map((p) => p.instance) as InstanceType<M>[];
+  const instances: InstanceType<M>[] = [];
+  for (const p of prepared) {
+    const hooks = settle(p);
+    if (hooks) await hooks;
+    instances.push(p.instance as InstanceType<M>);
+  }
+  return instances;
+}
+
+// Private: one string per table key (what tells two items of a batch apart).
+function keyIdOf(ctx: ModelContext): (key: StoredKey) => string {
+  const { partition, sort } = ctx.layout.table;
+  return (key) => `${key[partition]}\u0000${key[sort!]}`;
 }
 
 // Private: a batch that failed part-way, told by the positions of the items the engine never wrote.
@@ -225,16 +238,17 @@ function incomplete(
   positions: ReadonlyMap<string, number>,
 ): unknown {
   if (!(error instanceof BackendError) || error.unprocessed.length === 0) return error;
+  const idOf = keyIdOf(ctx);
   const unwritten = new Set(
     error.unprocessed.map((item) =>
-      positions.get(JSON.stringify(keyFromItem(ctx.layout, item as StoredItem))),
+      positions.get(idOf(keyFromItem(ctx.layout, item as StoredItem))),
     ),
   );
   if (unwritten.has(undefined)) return error;
-  const all = prepared.map((p) => positions.get(JSON.stringify(p.key))!);
+  const all = prepared.map((p) => positions.get(idOf(p.key))!);
   const written = all.filter((i) => !unwritten.has(i));
   for (const p of prepared)
-    if (!unwritten.has(positions.get(JSON.stringify(p.key)))) {
+    if (!unwritten.has(positions.get(idOf(p.key)))) {
       markWritten(p);
       announce(ctx, 'created', p.item);
     }

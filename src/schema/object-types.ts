@@ -24,6 +24,17 @@ import { type FilterInputs, scalarOf } from './where.js';
 const isList = (def: AnyField) =>
   def.kind === 'list' || def.kind === 'stringSet' || def.kind === 'numberSet';
 
+// Private: a relation page being read (a promise) is tracked by the request's loader, so lookups
+// below it wait for the sibling reads; a page that is ready (planned, empty) is not.
+function trackRead<T>(
+  ctx: unknown,
+  info: GraphQLResolveInfo,
+  read: () => T | Promise<T>,
+): T | Promise<T> {
+  const result = read();
+  return result instanceof Promise ? loaderFor(ctx, info).track(result) : result;
+}
+
 /**
  * The model's object type, implementing Node (`id`: the global ID): its fields (a field `id` as
  * `rowId`, Sets as lists), a belongsTo field per relation (through the request's loader) and a
@@ -100,6 +111,8 @@ export function addObjectType(
                     where: f.arg({ type: target.where, required: false }),
                     ...orderArg(f, target.orders, relationIndex(relation)),
                   },
+                  // Tracked by the request's loader: lookups below this level wait for the
+                  // sibling reads, then go out as one batch.
                   resolve: guard(
                     (
                       item: ModelBase,
@@ -107,16 +120,18 @@ export function addObjectType(
                       ctx: unknown,
                       info: GraphQLResolveInfo,
                     ) =>
-                      authorizedConnection(
-                        target,
-                        ctx,
-                        ordered(queryHasMany(item, relation), args.orderBy),
-                        relationKey(relation, item) ?? {},
-                        args.where,
-                        args,
-                        limits,
-                        info,
-                        () => plannedPage(item, name, args as Values),
+                      trackRead(ctx, info, () =>
+                        authorizedConnection(
+                          target,
+                          ctx,
+                          ordered(queryHasMany(item, relation), args.orderBy),
+                          relationKey(relation, item) ?? {},
+                          args.where,
+                          args,
+                          limits,
+                          info,
+                          () => plannedPage(item, name, args as Values),
+                        ),
                       ),
                   ),
                 },

@@ -588,10 +588,11 @@ export class DynamoDBBackend extends BackendBase {
     const command = build();
     track(command, () => true);
     try {
+      const returned = await send(command);
+      if (returned.length === 0) return { ok: true, left: [] };
+      // What the engine hands back is ours; if it cannot be matched, keep it as it came (never drop one).
       const byId = new Map(pending.map((r) => [id(r), r]));
-      const left = (await send(command)) // what the engine hands back is ours; if it cannot be matched, keep it as it came (never drop one)
-        .map((k) => byId.get(id(k)) ?? (k as T));
-      return { ok: true, left };
+      return { ok: true, left: returned.map((k) => byId.get(id(k)) ?? (k as T)) };
     } catch (raw) {
       const error = unwrapAttempt(raw);
       return {
