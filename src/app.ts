@@ -3,6 +3,7 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { jwtIdentity, signToken } from './identity.js';
 import {
   type AnyModelClass,
   type Backend,
@@ -11,8 +12,16 @@ import {
   isOrmError,
   modelOf,
 } from './orm/index.js';
-import { buildSchema } from './schema/index.js';
-import { createServer } from './server.js';
+import {
+  type AuthOptions,
+  buildSchema,
+  type Caller,
+  type SubscriptionLimits,
+} from './schema/index.js';
+import { createRedisBus, createServer, serveSubscriptions } from './server.js';
+
+/** The secret `npm start` signs development tokens with (never for production: it is public). */
+export const DEVELOPMENT_JWT_SECRET = 'tablegraph-development-jwt-secret';
 
 /** Which engine and models a served API uses; read from flags and the environment (cli.ts). */
 export interface AppConfig {
@@ -32,6 +41,18 @@ export interface AppConfig {
   readonly modelsModule: string;
   /** Signs cursors, on every engine; set one secret for every server that must accept the others' cursors. */
   readonly cursorSecret?: string;
+  /** Redis pub/sub carrying subscription events between instances; in process without it. */
+  readonly redisUrl?: string;
+  /** Subscription limits (TABLEGRAPH_MAX_SUBSCRIPTIONS, ..._PER_CONNECTION, TABLEGRAPH_SUBSCRIPTION_QUEUE). */
+  readonly subscriptionLimits?: Partial<SubscriptionLimits>;
+  /** NODE_ENV=production: GraphiQL and introspection off, a cursor secret and verified callers required. */
+  readonly production?: boolean;
+  /** Verifies bearer tokens signed with this secret (HS256). */
+  readonly jwtSecret?: string;
+  /** Verifies bearer tokens against this JSON Web Key Set (Cognito, Auth0, ...). */
+  readonly jwksUrl?: string;
+  readonly jwtIssuer?: string;
+  readonly jwtAudience?: string;
 }
 
 /** A clear, single-line failure (bad configuration, unreachable engine, bad models module). */
@@ -43,6 +64,10 @@ export interface ModelsModule {
   createModels(backend: Backend): readonly AnyModelClass[];
   /** Optional: loads data into a table that was just created (and into the memory engine). */
   seed?(models: readonly AnyModelClass[]): Promise<void> | void;
+  /** Optional: who may read and write what (`rules(Model, {...})` per model; README "Authorization"). */
+  authRules?(models: readonly AnyModelClass[]): AuthOptions['rules'];
+  /** Optional: callers to act as in development; `serve` prints a signed token for each. */
+  devCallers?: Readonly<Record<string, Caller>>;
 }
 
 /** Command-line flags; each beats its environment variable. */
@@ -81,14 +106,44 @@ export function configFromEnv(env: NodeJS.ProcessEnv, overrides: ConfigOverrides
     region: overrides.region ?? env.AWS_REGION,
     modelsModule,
     cursorSecret: overrides.cursorSecret ?? env.TABLEGRAPH_CURSOR_SECRET,
+    redisUrl: overrides.redisUrl ?? env.TABLEGRAPH_REDIS_URL,
+    subscriptionLimits: limitsFromEnv(env),
+    production: env.NODE_ENV === 'production',
+    jwtSecret: env.TABLEGRAPH_JWT_SECRET,
+    jwksUrl: env.TABLEGRAPH_JWKS_URL,
+    jwtIssuer: env.TABLEGRAPH_JWT_ISSUER,
+    jwtAudience: env.TABLEGRAPH_JWT_AUDIENCE,
   };
+}
+
+function limitsFromEnv(env: NodeJS.ProcessEnv): Partial<SubscriptionLimits> {
+  const out: Record<string, number> = {};
+  const vars = {
+    maxPerServer: 'TABLEGRAPH_MAX_SUBSCRIPTIONS',
+    maxPerConnection: 'TABLEGRAPH_MAX_SUBSCRIPTIONS_PER_CONNECTION',
+    queueSize: 'TABLEGRAPH_SUBSCRIPTION_QUEUE',
+  } as const;
+  for (const [limit, name] of Object.entries(vars)) {
+    const raw = env[name];
+    if (raw === undefined) continue;
+    const n = Number(raw);
+    if (!Number.isSafeInteger(n) || n < 1)
+      throw new StartupError(`${name} must be a positive integer, got ${JSON.stringify(raw)}`);
+    out[limit] = n;
+  }
+  return out;
 }
 
 /** Imports a models module and runs its `createModels(backend)`. */
 export async function loadModels(
   file: string,
   backend: Backend,
-): Promise<{ models: readonly AnyModelClass[]; seed?: ModelsModule['seed'] }> {
+): Promise<{
+  models: readonly AnyModelClass[];
+  seed?: ModelsModule['seed'];
+  auth?: AuthOptions;
+  devCallers?: ModelsModule['devCallers'];
+}> {
   const path = isAbsolute(file) ? file : resolve(file);
   let mod: Partial<ModelsModule>;
   try {
@@ -119,9 +174,20 @@ export async function loadModels(
       );
     }
   }
+  let auth: AuthOptions | undefined;
+  if (typeof mod.authRules === 'function') {
+    try {
+      auth = { rules: mod.authRules(models as AnyModelClass[]) };
+      buildSchema({ models: models as AnyModelClass[], auth });
+    } catch (error) {
+      throw new StartupError(`authRules(models) in ${file}: ${(error as Error).message}`);
+    }
+  }
   return {
     models: models as AnyModelClass[],
     seed: typeof mod.seed === 'function' ? mod.seed : undefined,
+    auth,
+    devCallers: mod.devCallers,
   };
 }
 
@@ -226,8 +292,53 @@ export interface RunningApp {
   readonly url: string;
   readonly engine: string;
   readonly seeded: boolean;
+  /** Where subscription events travel: "in process" or "Redis at <url>". */
+  readonly bus: string;
+  /** Development tokens per caller of the models module's `devCallers` (none in production). */
+  readonly devTokens: Readonly<Record<string, string>>;
   readonly http: Server;
   close(): Promise<void>;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, fail) => {
+    timer = setTimeout(() => fail(new Error(`no answer within ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Who requests are from: bearer tokens verified with the configured secret or key set; else, in
+ * development when the models module names `devCallers`, tokens signed with the public development
+ * secret (printed at start). Production with rules and no verifier refuses to start.
+ */
+async function identityOf(
+  config: AppConfig,
+  auth: AuthOptions | undefined,
+  devCallers: ModelsModule['devCallers'],
+) {
+  if (config.jwtSecret || config.jwksUrl)
+    return {
+      identify: jwtIdentity({
+        ...(config.jwtSecret ? { secret: config.jwtSecret } : { jwksUrl: config.jwksUrl }),
+        issuer: config.jwtIssuer,
+        audience: config.jwtAudience,
+      }),
+      devTokens: {},
+    };
+  if (config.production) {
+    if (auth)
+      throw new StartupError(
+        'The models have auth rules: NODE_ENV=production needs TABLEGRAPH_JWT_SECRET or TABLEGRAPH_JWKS_URL to verify callers',
+      );
+    return { identify: undefined, devTokens: {} };
+  }
+  if (!devCallers) return { identify: undefined, devTokens: {} };
+  const devTokens: Record<string, string> = {};
+  for (const [name, claims] of Object.entries(devCallers))
+    devTokens[name] = await signToken(DEVELOPMENT_JWT_SECRET, { ...claims });
+  return { identify: jwtIdentity({ secret: DEVELOPMENT_JWT_SECRET }), devTokens };
 }
 
 /** Opens the engine, makes sure the table exists, seeds a new table, and serves API and GraphiQL. */
@@ -237,9 +348,17 @@ export async function startApp(config: AppConfig): Promise<RunningApp> {
     for (const close of closers.reverse()) await close();
   };
   try {
+    if (config.production && !config.cursorSecret)
+      throw new StartupError(
+        'NODE_ENV=production needs TABLEGRAPH_CURSOR_SECRET: without it cursors are signed with a public default and can be forged',
+      );
     const engine = await openEngine(config);
     closers.push(() => engine.close());
-    const { models, seed } = await loadModels(config.modelsModule, engine.backend);
+    const { models, seed, auth, devCallers } = await loadModels(
+      config.modelsModule,
+      engine.backend,
+    );
+    const { identify, devTokens } = await identityOf(config, auth, devCallers);
     const created = await ensureTable(engine, models, {
       create: config.engine !== 'aws',
       tableName: config.tableName,
@@ -249,7 +368,25 @@ export async function startApp(config: AppConfig): Promise<RunningApp> {
       await seed(models);
       seeded = true;
     }
-    const yoga = createServer({ schema: buildSchema({ models }) });
+    let bus: Awaited<ReturnType<typeof createRedisBus>> | undefined;
+    if (config.redisUrl) {
+      const redis = await createRedisBus(config.redisUrl);
+      bus = redis;
+      closers.push(() => redis.close());
+      await withTimeout(redis.ready, 10_000).catch((error: unknown) => {
+        throw new StartupError(
+          `Cannot reach Redis at ${config.redisUrl}: ${(error as Error).message}`,
+        );
+      });
+    }
+    const firstToken = Object.values(devTokens)[0];
+    const yoga = createServer({
+      schema: buildSchema({ models, auth }),
+      subscriptions: { ...config.subscriptionLimits, bus },
+      production: config.production === true,
+      ...(identify ? { identify } : {}),
+      ...(firstToken ? { graphiqlHeaders: { Authorization: `Bearer ${firstToken}` } } : {}),
+    });
     const http = createHttpServer(yoga);
     await new Promise<void>((ok, fail) => {
       http.once('error', (e) =>
@@ -262,6 +399,9 @@ export async function startApp(config: AppConfig): Promise<RunningApp> {
       http.listen(config.port, config.host, () => ok());
     });
     closers.push(() => new Promise<void>((ok) => http.close(() => ok())));
+    // Closed first: every subscription completes, so no open stream holds the HTTP server.
+    const subscriptions = await serveSubscriptions(http, yoga);
+    closers.push(() => subscriptions.close());
     const { port } = http.address() as AddressInfo;
     const shown = ['0.0.0.0', '127.0.0.1', '::', '::1'].includes(config.host)
       ? 'localhost'
@@ -270,6 +410,8 @@ export async function startApp(config: AppConfig): Promise<RunningApp> {
       url: `http://${shown}:${port}/graphql`,
       engine: engine.description,
       seeded,
+      bus: config.redisUrl ? `Redis at ${config.redisUrl}` : 'in process',
+      devTokens,
       http,
       close: closeAll,
     };

@@ -33,10 +33,15 @@ Options:
   --data-dir <dir>   serve: embedded dynalite's folder (env TABLEGRAPH_DATA_DIR, default .data/dynalite)
   --port <n>         serve: port (env PORT, default 4000)
   --host <host>      serve: interface (env HOST, default 127.0.0.1; 0.0.0.0 in a container)
+  --redis <url>      serve: Redis pub/sub shared by several instances for subscriptions (env TABLEGRAPH_REDIS_URL)
   -h, --help         this text
 
 Without --endpoint, --aws or --memory, create-table uses AWS and serve embeds dynalite (when the
-dynalite package is installed). TABLEGRAPH_CURSOR_SECRET signs cursors on every engine.`;
+dynalite package is installed). TABLEGRAPH_CURSOR_SECRET signs cursors on every engine.
+Callers: TABLEGRAPH_JWT_SECRET (HS256) or TABLEGRAPH_JWKS_URL verify bearer tokens (optional
+TABLEGRAPH_JWT_ISSUER, TABLEGRAPH_JWT_AUDIENCE); without them, serve signs development tokens for the
+models module's devCallers. NODE_ENV=production turns GraphiQL and introspection off and requires a
+cursor secret (and a token verifier when the models have auth rules).`;
 
 const COMMANDS = ['schema', 'create-table', 'serve'] as const;
 type Command = (typeof COMMANDS)[number];
@@ -91,6 +96,7 @@ function parse(argv: readonly string[], defaults: { models?: string }, env: Node
     dataDir: values['data-dir'],
     host: values.host,
     port: values.port,
+    redisUrl: values.redis,
     memory: values.memory,
     engine: values.aws ? 'aws' : command === 'create-table' && !endpoint ? 'aws' : undefined,
   };
@@ -112,6 +118,7 @@ const OPTIONS = {
   'data-dir': { type: 'string' },
   port: { type: 'string' },
   host: { type: 'string' },
+  redis: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -136,9 +143,9 @@ export async function runCli(
       command === 'schema' ? { ...config, engine: 'memory' } : config,
     );
     try {
-      const { models } = await loadModels(config.modelsModule, engine.backend);
+      const { models, auth } = await loadModels(config.modelsModule, engine.backend);
       if (command === 'schema') {
-        io.out(printSchema(buildSchema({ models })));
+        io.out(printSchema(buildSchema({ models, auth })));
         return 0;
       }
       const indexes = indexNames(models);
@@ -170,8 +177,18 @@ export async function runCli(
 
 async function serve(config: AppConfig, io: CliIO): Promise<number> {
   const app = await startApp(config);
+  const tokens = Object.entries(app.devTokens);
+  if (tokens.length > 0) {
+    io.out(
+      `tablegraph: development identity: JWTs signed with the public development secret (never for production); GraphiQL opens as ${tokens[0]![0]} (edit its Authorization header to act as another, remove it to be anonymous):`,
+    );
+    for (const [name, token] of tokens) io.out(`  ${name}: Authorization: Bearer ${token}`);
+  }
   io.out(
     `tablegraph: GraphiQL at ${app.url} (engine: ${app.engine}${app.seeded ? '; seed data loaded' : ''})`,
+  );
+  io.out(
+    `tablegraph: subscriptions over SSE and WebSocket at ${app.url.replace(/^http/, 'ws')} (events: ${app.bus})`,
   );
   let stopping = false;
   const stop = (signal: string) => {

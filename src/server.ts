@@ -1,16 +1,55 @@
+import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
 import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
-import { GraphQLError, type GraphQLSchema, type ValidationContext } from 'graphql';
-import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import {
+  GraphQLError,
+  type GraphQLSchema,
+  NoSchemaIntrospectionCustomRule,
+  type ValidationContext,
+} from 'graphql';
+import {
+  createYoga,
+  maskError,
+  type Plugin,
+  useExecutionCancellation,
+  type YogaServerInstance,
+} from 'graphql-yoga';
 import { renderLocalGraphiQL, useLocalGraphiQLAssets } from './graphiql-assets.js';
-import { type CostOptions, exampleQuery, useTablegraphCost } from './schema/index.js';
+import type { Identify } from './identity.js';
+import {
+  type ChangeBus,
+  type ChangeHub,
+  CONNECTION,
+  type CostOptions,
+  changeHubOf,
+  exampleQuery,
+  type SubscriptionLimits,
+  useTablegraphCost,
+} from './schema/index.js';
 
 export interface ServerOptions {
   /** The schema to serve (`buildSchema({ models })`, or one merged with your own). */
   readonly schema: GraphQLSchema;
-  /** Serve GraphiQL on GET. @default true */
+  /**
+   * Production settings: GraphiQL and introspection off unless turned on here, and backends without
+   * a cursor secret sign with a random one per process (README "Production").
+   * @default process.env.NODE_ENV === 'production'
+   */
+  readonly production?: boolean;
+  /** Serve GraphiQL on GET. @default true, false in production */
   readonly graphiql?: boolean;
+  /** Answer introspection queries (`__schema`, `__type`). @default true, false in production */
+  readonly introspection?: boolean;
+  /**
+   * Who each request is from (`jwtIdentity({ secret })` verifies bearer tokens): the caller is put
+   * in the context as `caller`, where the schema's auth rules read it. @default everyone is anonymous
+   */
+  readonly identify?: Identify;
+  /** Largest request body, in bytes: a bigger one is refused with 413 before it is parsed. @default 1 MiB */
+  readonly maxBodyBytes?: number;
+  /** Headers GraphiQL opens with (e.g. a development token), as an object. */
+  readonly graphiqlHeaders?: Readonly<Record<string, string>>;
   /** @default '/graphql' */
   readonly graphqlEndpoint?: string;
   /** Log unexpected (masked) errors server-side. @default console */
@@ -26,11 +65,19 @@ export interface ServerOptions {
   /**
    * Cost: operations whose estimated reads exceed `maxReads` (default 5000 items) are refused
    * before execution (`QUERY_TOO_COSTLY`); each answer's `extensions.cost` carries the engine
-   * requests and read/write capacity units it consumed (default: on when NODE_ENV is
-   * `development`, as `npm start` sets it); `onCost` receives the same for logging and metrics.
-   * `false` turns all of it off.
+   * requests and read/write capacity units it consumed (default: on, off in production);
+   * `onCost` receives the same for logging and metrics. `false` turns all of it off.
    */
   readonly cost?: CostOptions | false;
+  /**
+   * Subscriptions (served over SSE by Yoga itself, over WebSocket by `serveSubscriptions`): their
+   * limits, and the bus that carries changes between instances (`createRedisBus(url)`; in process
+   * without one). Applies to the hub of a schema from `buildSchema`, or to `hub`.
+   */
+  readonly subscriptions?: Partial<SubscriptionLimits> & {
+    readonly bus?: ChangeBus;
+    readonly hub?: ChangeHub;
+  };
 }
 
 export interface QueryLimits {
@@ -112,6 +159,68 @@ function limitPlugins(limits: Partial<QueryLimits> | false | undefined) {
   ];
 }
 
+/** Refuses bodies over `max` bytes with 413, counting what arrives (a missing or false Content-Length cannot slip past). */
+const useBodyLimit = (max: number): Plugin => ({
+  onRequestParse({ request, requestParser, setRequestParser, fetchAPI }) {
+    if (!requestParser || request.method === 'GET' || request.method === 'HEAD') return;
+    const tooLarge = () =>
+      new GraphQLError(`The request body is larger than ${max} bytes`, {
+        extensions: { code: 'PAYLOAD_TOO_LARGE', http: { status: 413 } },
+      });
+    setRequestParser(async (req) => {
+      if (Number(req.headers.get('content-length') ?? 0) > max) throw tooLarge();
+      const chunks: Uint8Array[] = [];
+      let size = 0;
+      const reader = req.body?.getReader();
+      for (;;) {
+        const chunk = reader ? await reader.read() : { done: true as const, value: undefined };
+        if (chunk.done) break;
+        size += chunk.value.byteLength;
+        if (size > max) {
+          await reader!.cancel();
+          throw tooLarge();
+        }
+        chunks.push(chunk.value);
+      }
+      const body = new Uint8Array(size);
+      let at = 0;
+      for (const c of chunks) {
+        body.set(c, at);
+        at += c.byteLength;
+      }
+      return requestParser(
+        new fetchAPI.Request(req.url, { method: req.method, headers: req.headers, body }),
+      );
+    });
+  },
+});
+
+/** Refuses introspection (`__schema`, `__type`) as a validation error. */
+const useNoIntrospection = (): Plugin => ({
+  onValidate({ addValidationRule }) {
+    addValidationRule(NoSchemaIntrospectionCustomRule);
+  },
+});
+
+/**
+ * Yoga's masking, and then no `originalError` in any answer: Yoga's JSON body parser puts the
+ * parser's error (its name, and a message quoting the body) in `extensions.originalError` of its
+ * BAD_REQUEST error whatever `isDev` says. Yoga also reads that extension to answer 400 rather than
+ * 200 to `Accept: application/json` (so deleting it turns the 400 into a 200): it is made
+ * non-enumerable instead, which Yoga still reads and its serializer (an object rest) leaves out.
+ * The same error object, so a client's bad body is not logged as a server error.
+ */
+function maskWithoutOriginalError(error: unknown, message: string, isDev?: boolean): Error {
+  const masked = maskError(error, message, isDev);
+  const extensions = (masked as GraphQLError).extensions as Record<string, unknown> | undefined;
+  if (extensions && Object.prototype.propertyIsEnumerable.call(extensions, 'originalError'))
+    Object.defineProperty(extensions, 'originalError', {
+      value: extensions.originalError,
+      enumerable: false,
+    });
+  return masked;
+}
+
 /**
  * A Yoga instance serving the schema: GraphiQL (assets served locally, opening on an example
  * query over the models), masked unexpected errors and a health check at `/health`. Listening is
@@ -121,32 +230,216 @@ function limitPlugins(limits: Partial<QueryLimits> | false | undefined) {
 export function createServer(
   options: ServerOptions,
 ): YogaServerInstance<Record<string, unknown>, Record<string, unknown>> {
-  return createYoga<Record<string, unknown>>({
+  const production = options.production ?? process.env.NODE_ENV === 'production';
+  const { identify } = options;
+  const { bus, hub: given, ...limits } = options.subscriptions ?? {};
+  const hub = given ?? changeHubOf(options.schema);
+  if (hub) {
+    hub.limits = { ...hub.limits, ...limits };
+    if (bus) hub.useBus(bus);
+  }
+  const yoga = createYoga<Record<string, unknown>>({
     schema: options.schema,
     graphqlEndpoint: options.graphqlEndpoint ?? '/graphql',
     healthCheckEndpoint: '/health',
-    graphiql:
-      options.graphiql === false
-        ? false
-        : {
-            title: 'tablegraph',
-            defaultQuery: options.defaultQuery ?? exampleQuery(options.schema),
-          },
+    graphiql: !(options.graphiql ?? !production)
+      ? false
+      : {
+          title: 'tablegraph',
+          defaultQuery: options.defaultQuery ?? exampleQuery(options.schema),
+          ...(options.graphiqlHeaders
+            ? { headers: JSON.stringify(options.graphiqlHeaders, null, 2) }
+            : {}),
+        },
+    ...(identify ? { context: async ({ request }) => ({ caller: await identify(request) }) } : {}),
     // Unexpected errors masked, and no original error (a JSON parser's message, a stack) echoed in dev.
-    maskedErrors: { isDev: false },
+    maskedErrors: { isDev: false, maskError: maskWithoutOriginalError },
     logging: options.logging === false ? false : 'info',
     renderGraphiQL: renderLocalGraphiQL,
     plugins: [
       useLocalGraphiQLAssets(),
+      useBodyLimit(options.maxBodyBytes ?? 1024 * 1024),
       ...limitPlugins(options.limits),
+      ...((options.introspection ?? !production) ? [] : [useNoIntrospection()]),
+      // A client that goes away stops the execution: no further resolver runs (so no further
+      // DynamoDB request starts); requests already sent finish.
+      useExecutionCancellation(),
       ...(options.cost === false
         ? []
-        : [
-            useTablegraphCost({
-              extensions: process.env.NODE_ENV === 'development',
-              ...options.cost,
-            }),
-          ]),
+        : [useTablegraphCost({ extensions: !production, ...options.cost })]),
     ],
   });
+  if (hub) hubs.set(yoga, hub);
+  return yoga;
 }
+
+type Yoga = YogaServerInstance<Record<string, unknown>, Record<string, unknown>>;
+const hubs = new WeakMap<object, ChangeHub>();
+
+/** What `serveSubscriptions` answers: closing ends every subscription (SSE and WebSocket). */
+export interface SubscriptionServer {
+  /** Subscriptions open on this instance. */
+  readonly size: number;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves subscriptions over WebSocket (the `graphql-transport-ws` protocol of `graphql-ws`) on the
+ * HTTP server that serves `yoga`, at its GraphQL endpoint (SSE needs nothing: Yoga serves it).
+ * A socket whose unsent messages exceed `maxBufferedBytes` (a client that stopped reading) is
+ * closed with 1013. `close()` completes every subscription, then closes the sockets (1001).
+ * `ws` and `graphql-ws` are loaded on the first call.
+ */
+export async function serveSubscriptions(
+  http: HttpServer,
+  yoga: Yoga,
+  options: { readonly maxBufferedBytes?: number } = {},
+): Promise<SubscriptionServer> {
+  // Loaded on use: a Lambda handler (which imports this module) never pays for them.
+  const [{ WebSocketServer }, { useServer }] = await Promise.all([
+    import('ws'),
+    import('graphql-ws/use/ws'),
+  ]);
+  const maxBuffered = options.maxBufferedBytes ?? 1 << 20;
+  const hub = hubs.get(yoga);
+  const wss = new WebSocketServer({ server: http, path: yoga.graphqlEndpoint });
+  const server = useServer(
+    {
+      execute: (args) => (args.rootValue as Enveloped).execute(args),
+      subscribe: (args) => (args.rootValue as Enveloped).subscribe(args),
+      onSubscribe: async (ctx, _id, params) => {
+        const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+          ...ctx,
+          req: ctx.extra.request,
+          request: upgradeRequest(ctx.extra.request, ctx.connectionParams),
+          socket: ctx.extra.socket,
+          params,
+          [CONNECTION]: ctx,
+        });
+        const args = {
+          schema,
+          operationName: params.operationName,
+          document: parse(params.query),
+          variableValues: params.variables,
+          contextValue: await contextFactory(),
+          rootValue: { execute, subscribe },
+        };
+        const errors = validate(args.schema, args.document);
+        return errors.length > 0 ? errors : args;
+      },
+      onNext: (ctx) => {
+        const socket = ctx.extra.socket;
+        if (socket.bufferedAmount > maxBuffered)
+          socket.close(1013, `Too slow: more than ${maxBuffered} bytes waiting`);
+      },
+    },
+    wss,
+  );
+  return {
+    get size() {
+      return hub?.size ?? 0;
+    },
+    async close() {
+      hub?.close();
+      await server.dispose();
+      for (const socket of wss.clients) socket.close(1001, 'Server shutting down');
+      await new Promise<void>((ok) => wss.close(() => ok()));
+    },
+  };
+}
+
+/**
+ * The WebSocket's upgrade request as a Fetch Request, for the same caller identification as HTTP:
+ * its headers, with an `Authorization` from the connection parameters (browsers cannot set headers
+ * on a WebSocket; clients send `connectionParams: { Authorization: 'Bearer ...' }`).
+ */
+function upgradeRequest(
+  incoming: IncomingMessage,
+  params: Readonly<Record<string, unknown>> | undefined,
+): Request {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(incoming.headers))
+    if (typeof value === 'string') headers.set(name, value);
+    else if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+  const auth = params?.Authorization ?? params?.authorization;
+  if (typeof auth === 'string') headers.set('authorization', auth);
+  return new Request(`http://${incoming.headers.host ?? 'localhost'}${incoming.url ?? '/'}`, {
+    headers,
+  });
+}
+
+interface Enveloped {
+  execute(args: unknown): never;
+  subscribe(args: unknown): never;
+}
+
+/** A bus over Redis pub/sub, shared by every instance given the same URL (one channel). */
+export interface RedisBus extends ChangeBus {
+  /** Resolves once subscribed (changes from other instances arrive from then on). */
+  readonly ready: Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Redis pub/sub as the bus between server instances (`redis://host:6379`): every change is
+ * published once and delivered by every subscribed instance, in the order Redis received them.
+ * Two connections (a subscribed connection cannot publish). A publish that fails is logged, never
+ * an unhandled rejection; ioredis reconnects by itself, and changes published while an instance
+ * is disconnected do not reach it (pub/sub keeps nothing).
+ */
+export async function createRedisBus(url: string): Promise<RedisBus> {
+  const { Redis } = await import('ioredis');
+  const publisher = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3 });
+  const subscriber = new Redis(url, { lazyConnect: true });
+  const listeners = new Map<string, Set<(event: Event) => void>>();
+  for (const client of [publisher, subscriber]) client.on('error', () => {}); // reported by `ready` and publish
+  subscriber.on('message', (channel: string, message: string) => {
+    const set = listeners.get(channel);
+    if (!set) return;
+    let detail: unknown;
+    try {
+      detail = JSON.parse(message);
+    } catch {
+      return;
+    }
+    for (const listener of set) listener(new CustomEvent(channel, { detail }));
+  });
+  const subscribed = new Set<string>();
+  // Connected, then subscribed to every channel asked for so far.
+  let settled: Promise<unknown> = Promise.all([publisher.connect(), subscriber.connect()]);
+  return {
+    get ready() {
+      return settled.then(() => {});
+    },
+    addEventListener(type, listener) {
+      let set = listeners.get(type);
+      if (!set) {
+        set = new Set();
+        listeners.set(type, set);
+      }
+      set.add(listener);
+      if (!subscribed.has(type)) {
+        subscribed.add(type);
+        settled = settled.then(() => subscriber.subscribe(type));
+        settled.catch(() => {}); // reported by `ready`
+      }
+    },
+    removeEventListener(type, listener) {
+      listeners.get(type)?.delete(listener);
+    },
+    dispatchEvent(event) {
+      publisher
+        .publish(event.type, JSON.stringify((event as CustomEvent).detail))
+        .catch((error: unknown) =>
+          console.error('tablegraph: a change could not be published to Redis:', error),
+        );
+      return true;
+    },
+    async close() {
+      subscriber.disconnect();
+      await publisher.quit().catch(() => publisher.disconnect());
+    },
+  };
+}
+
+export { type Identify, type JwtIdentityOptions, jwtIdentity, signToken } from './identity.js';

@@ -132,6 +132,7 @@ describe('layers (imports only go down)', () => {
       'decorators.ts',
       'model-meta.ts',
       'layout.ts',
+      'limits.ts',
       'registry.ts',
       'backend.ts',
       join('query', 'operators.ts'),

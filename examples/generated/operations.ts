@@ -2,6 +2,15 @@
 type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+/** What a write did to an item. */
+export type ChangeKind =
+  /** create, batch create (an upsert: of a new versioned item) */
+  | 'CREATED'
+  /** delete; the item as it was last stored */
+  | 'DELETED'
+  /** update, save, upsert (unless told new) */
+  | 'UPDATED';
+
 export type CreateTodoItemInput = {
   completed?: boolean | null | undefined;
   description?: string | null | undefined;
@@ -15,6 +24,13 @@ export type OrderStatus =
   | 'open'
   | 'paid'
   | 'shipped';
+
+export type LiveTodosSubscriptionVariables = Exact<{
+  userId: string;
+}>;
+
+
+export type LiveTodosSubscription = { todoItemChanged: { kind: ChangeKind, item: { todoId: string, title: string, completed: boolean, priority: number, user: { name: string } | null } } };
 
 export type OpenTodosQueryVariables = Exact<{
   userId: string;
@@ -37,7 +53,7 @@ export type CreateTodoMutationVariables = Exact<{
 }>;
 
 
-export type CreateTodoMutation = { createTodoItem: { userId: string, todoId: string, title: string, version: number } };
+export type CreateTodoMutation = { createTodoItem: { userId: string, todoId: string, title: string, version: number } | null };
 
 export type CompleteTodoMutationVariables = Exact<{
   userId: string;
@@ -46,7 +62,7 @@ export type CompleteTodoMutationVariables = Exact<{
 }>;
 
 
-export type CompleteTodoMutation = { updateTodoItem: { todoId: string, completed: boolean, version: number } };
+export type CompleteTodoMutation = { updateTodoItem: { todoId: string, completed: boolean, version: number } | null };
 
 export type DeleteTodoMutationVariables = Exact<{
   userId: string;
@@ -54,11 +70,11 @@ export type DeleteTodoMutationVariables = Exact<{
 }>;
 
 
-export type DeleteTodoMutation = { deleteTodoItem: boolean };
+export type DeleteTodoMutation = { deleteTodoItem: boolean | null };
 
 export type UserWithOrdersQueryVariables = Exact<{
   rowId: string | number;
 }>;
 
 
-export type UserWithOrdersQuery = { user: { id: string, rowId: string, name: string, email: string, todos: { edges: Array<{ node: { todoId: string, title: string, completed: boolean } }> }, orders: { totalCount: number, edges: Array<{ node: { orderId: string, total: number, status: OrderStatus, product: { name: string, price: number } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
+export type UserWithOrdersQuery = { user: { id: string, rowId: string, name: string, email: string | null, todos: { edges: Array<{ node: { todoId: string, title: string, completed: boolean } }> }, orders: { totalCount: number, edges: Array<{ node: { orderId: string, total: number, status: OrderStatus, product: { name: string, price: number } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };

@@ -2,6 +2,7 @@
 // to its `onRequest` hook and to the meters of the calls it serves (`measure`), and the item sizes
 // and rounding rules by which the in-memory backend charges what DynamoDB would.
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { itemSize } from './limits.js';
 
 /** What one engine request cost: the request and its read and write capacity units. */
 export interface RequestEvent {
@@ -76,55 +77,8 @@ export function metered<T>(meter: Meter, work: () => T): T {
 
 // ---- DynamoDB's arithmetic -------------------------------------------------------------------
 
-const encoder = new TextEncoder();
-function utf8Length(s: string): number {
-  // ASCII fast path: one byte per UTF-16 unit.
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return encoder.encode(s).length;
-  return s.length;
-}
-
-function numberSize(n: number | bigint | string): number {
-  // 1 byte per two significant digits, plus one; leading and trailing zeroes do not count.
-  const digits = String(n)
-    .replace(/^-/, '')
-    .replace(/e.*$/i, '')
-    .replace('.', '')
-    .replace(/^0+/, '')
-    .replace(/0+$/, '');
-  return Math.ceil(Math.max(digits.length, 1) / 2) + 1;
-}
-
-function valueSize(v: unknown): number {
-  if (v === null || v === undefined || typeof v === 'boolean') return 1;
-  if (typeof v === 'string') return utf8Length(v);
-  if (typeof v === 'number' || typeof v === 'bigint') return numberSize(v);
-  if (v instanceof Uint8Array) return v.byteLength;
-  if (v instanceof Set) {
-    let size = 0;
-    for (const x of v) size += valueSize(x);
-    return size;
-  }
-  if (Array.isArray(v)) {
-    let size = 3;
-    for (const x of v) size += 1 + valueSize(x);
-    return size;
-  }
-  if (typeof v === 'object') {
-    let size = 3;
-    for (const [k, x] of Object.entries(v as Record<string, unknown>))
-      if (x !== undefined) size += 1 + utf8Length(k) + valueSize(x);
-    return size;
-  }
-  return utf8Length(String(v));
-}
-
-/** An item's size as DynamoDB counts it: attribute names plus values (UTF-8 bytes, numbers by digits, 3 bytes per list or map, 1 per element). */
-export function itemSize(item: Record<string, unknown>): number {
-  let size = 0;
-  for (const [name, v] of Object.entries(item))
-    if (v !== undefined) size += utf8Length(name) + valueSize(v);
-  return size;
-}
+/** An item's size as DynamoDB counts it (limits.ts: names plus values by DynamoDB's sizing rules). */
+export { itemSize };
 
 /** Read units for `bytes` read as one unit of rounding: 4 KB per unit, half for an eventually consistent read. */
 export function readUnits(bytes: number, consistent: boolean): number {

@@ -27,6 +27,27 @@ export {
   metered,
   type RequestEvent,
 } from './capacity.js';
+// The change feed: every successful write, per backend (subscriptions, buses)
+export {
+  type Change,
+  type ChangeKind,
+  type ChangeListener,
+  changedInstance,
+  changeMatcher,
+  fromWire,
+  onChange,
+  toWire,
+  type WireChange,
+} from './changes.js';
+// Item collections
+export {
+  Collection,
+  type CollectionHeads,
+  type CollectionPage,
+  collection,
+  type Head,
+  readCollectionHeads,
+} from './collection.js';
 // Models: defining them, their instances and the types inferred from their fields
 export {
   afterLoad,

@@ -1,7 +1,8 @@
 // Instances and their keys: building them from stored items, validating their values, naming items.
 import { describe, ValidationError, type ValidationIssue } from './errors.js';
 import type { ItemLayout, StoredItem, StoredKey } from './layout.js';
-import { type CompiledModel, keyView } from './model-meta.js';
+import { checkKeys } from './limits.js';
+import { type CompiledModel, type KeyPlan, keyView } from './model-meta.js';
 import type { Condition } from './query/conditions.js';
 import { matches } from './query/evaluate.js';
 import { visibilityOf } from './query/plan.js';
@@ -66,13 +67,21 @@ export function keyFromItem(layout: ItemLayout, item: StoredItem): StoredKey {
   return { [partition]: item[partition] as string, [sort!]: item[sort!] as string };
 }
 
-/** Runs the hooks of one kind, parent-first in definition order. */
-export async function runHooks(
+/**
+ * Runs the hooks of one kind, parent-first in definition order. Nothing to wait for (undefined,
+ * not a promise) when the model has none: the hot paths skip an async call per item.
+ */
+export function runHooks(
   model: CompiledModel,
   kind: 'beforeSave' | 'afterSave' | 'afterLoad',
   instance: object,
-): Promise<void> {
-  for (const name of model.hooks[kind]) await (instance as Record<string, () => unknown>)[name]!();
+): Promise<void> | undefined {
+  const names = model.hooks[kind];
+  return names.length === 0 ? undefined : runEach(names, instance);
+}
+
+async function runEach(names: readonly string[], instance: object): Promise<void> {
+  for (const name of names) await (instance as Record<string, () => unknown>)[name]!();
 }
 
 /** An instance for a stored item, after its afterLoad hooks (synchronous when the model has none). */
@@ -83,7 +92,7 @@ export function loaded<T>(
 ): T | Promise<T> {
   const instance = instantiate<T>(ctx, item, partial);
   if (ctx.model.hooks.afterLoad.length === 0) return instance;
-  return runHooks(ctx.model, 'afterLoad', instance as object).then(() => instance);
+  return runHooks(ctx.model, 'afterLoad', instance as object)!.then(() => instance);
 }
 
 // The visibility condition of the last `now` per layout: key reads of one second share one.
@@ -164,6 +173,16 @@ export function keyFieldsOf(model: CompiledModel): ReadonlySet<string> {
   return set;
 }
 
+const tablePlans = new WeakMap<CompiledModel, readonly KeyPlan[]>();
+function tableKeyPlans(model: CompiledModel): readonly KeyPlan[] {
+  let plans = tablePlans.get(model);
+  if (!plans) {
+    plans = [model.table.partition, model.table.sort!];
+    tablePlans.set(model, plans);
+  }
+  return plans;
+}
+
 /** Parses a lookup key: known key fields only, each valid; returns the stored key. */
 export function storedKeyOf(
   ctx: ModelContext,
@@ -184,7 +203,8 @@ export function storedKeyOf(
     });
     return null;
   }
-  for (const [name, v] of Object.entries(key)) {
+  for (const name of Object.keys(key)) {
+    const v = (key as Values)[name];
     if (v === undefined) continue;
     if (!allowed.has(name)) {
       const message = model.fields.has(name)
@@ -199,8 +219,12 @@ export function storedKeyOf(
     } else
       values[name] = v === null ? null : model.fields.get(name)!.parse(v, prefix + name, issues);
   }
-  const view = keyView(model, values, [model.table.partition, model.table.sort!], issues);
-  return issues.length > before ? null : ctx.layout.keyOf(view);
+  const view = keyView(model, values, tableKeyPlans(model), issues);
+  if (issues.length > before) return null;
+  // DynamoDB refuses a lookup by a key longer than any key it can store.
+  const stored = ctx.layout.keyOf(view);
+  checkKeys(ctx.layout, stored, prefix, issues);
+  return issues.length > before ? null : stored;
 }
 
 /** The loader cache key of a lookup key (entity, table key). @internal */

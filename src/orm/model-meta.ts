@@ -203,12 +203,17 @@ export function keyView(
   plans: readonly KeyPlan[],
   issues: ValidationIssue[],
 ): object {
-  const view = Object.create(model.proto) as Record<string, unknown>;
-  for (const name of model.fieldNames) view[name] = values[name] ?? null;
-  const seen = new Set<string>();
+  // Fields not given read null from the shared prototype: only the given values are set per call.
+  const view = Object.create(nullViewOf(model)) as Record<string, unknown>;
+  for (const name in values) {
+    const v = values[name];
+    if (v !== undefined && v !== null) view[name] = v;
+  }
+  let seen: Set<string> | null = null;
   for (const plan of plans)
     for (const name of plan.requires)
-      if ((values[name] === undefined || values[name] === null) && !seen.has(name)) {
+      if ((values[name] === undefined || values[name] === null) && !seen?.has(name)) {
+        seen ??= new Set();
         seen.add(name);
         issues.push({
           path: name,
@@ -218,4 +223,17 @@ export function keyView(
         });
       }
   return view;
+}
+
+const nullViews = new WeakMap<CompiledModel, object>();
+// Private: the model's prototype with every field null, the base of key views.
+function nullViewOf(model: CompiledModel): object {
+  let base = nullViews.get(model);
+  if (!base) {
+    const fields = Object.create(model.proto) as Record<string, unknown>;
+    for (const name of model.fieldNames) fields[name] = null;
+    base = fields;
+    nullViews.set(model, base);
+  }
+  return base;
 }

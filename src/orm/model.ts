@@ -96,9 +96,14 @@ export class ModelBase implements ModelInstance {
       const v = input[name];
       (this as Record<string, unknown>)[name] = v === undefined || v === null ? defaultOf(d) : v;
     }
-    const extra = Object.entries(input).filter(([k]) => !def.fields.has(k));
-    const unknown = extra.length === 0 ? NO_UNKNOWN : extra;
-    this[STATE] = { persisted: false, key: null, unknown };
+    // Keys that are not fields: collected only when there are any (no array per instance).
+    let extra: [string, unknown][] | null = null;
+    for (const k of Object.keys(input)) {
+      if (def.fields.has(k)) continue;
+      extra ??= [];
+      extra.push([k, input[k]]);
+    }
+    this[STATE] = { persisted: false, key: null, unknown: extra ?? NO_UNKNOWN };
   }
 
   get isPersisted(): boolean {

@@ -2,6 +2,7 @@
 // TransactWriteItems. Either every write lands and every instance is settled, or none does and every
 // instance is put back as it was.
 import { type Backend, ConditionFailed, type WriteOp } from './backend.js';
+import { announce, announceDeleted } from './changes.js';
 import { ConfigurationError, NotFoundError } from './errors.js';
 import { assertWhole } from './instances.js';
 import type { StoredKey } from './layout.js';
@@ -125,6 +126,10 @@ export class Transaction {
         throw new NotFoundError(ctx.model.entity, key);
       translate(ctx, error, key, 'update');
     }
+    for (const [i, p] of planned.entries())
+      if (p.kind === 'delete') announceDeleted(pending[i]!.ctx, p.instance);
+      else if (p.prepared)
+        announce(pending[i]!.ctx, p.kind === 'create' ? 'created' : 'updated', p.prepared.item);
     for (const p of planned)
       if (p.kind === 'delete') markDeleted(p.instance);
       else if (p.prepared) await settle(p.prepared);

@@ -1,6 +1,7 @@
 // Partial updates and deletes by key: one UpdateItem (or DeleteItem) whose condition travels in the same
 // request, so concurrent writers of different fields, counters and conditional decrements lose nothing.
 import { type AtomicChanges, ConditionFailed, type WriteOp } from './backend.js';
+import { announce } from './changes.js';
 import {
   ConflictError,
   describe,
@@ -18,6 +19,7 @@ import {
   throwIfAny,
 } from './instances.js';
 import type { StoredItem, StoredKey } from './layout.js';
+import { checkKeys, checkNumber, checkSize, checkValue, itemSize } from './limits.js';
 import type { IndexPlan } from './model-meta.js';
 import { and, type Condition, parseWhere } from './query/conditions.js';
 import { matches } from './query/evaluate.js';
@@ -273,6 +275,7 @@ export async function update<M extends AnyModelClass>(
         received: describe(options.expectedVersion),
       });
   }
+  if (stored) checkChanges(ctx, stored, parsed, issues);
   throwIfAny(model, issues);
   const keyValues = key as Values;
   // Never another entity type's item under the same key.
@@ -314,8 +317,12 @@ export async function update<M extends AnyModelClass>(
       ...parsed.bounds.map((b) => b.condition),
     ]);
     const op = updateOf(ctx, stored!, parsed, affected, view, condition, options.expectedVersion);
+    // Recomputed index keys within DynamoDB's key sizes.
+    if (op.type === 'update') checkKeys(layout, op.set, '', issues);
+    throwIfAny(model, issues);
     try {
       const item = await ctx.backend.write(layout, op);
+      announce(ctx, 'updated', item!);
       const instance = instantiate<InstanceType<M>>(ctx, item!);
       await runHooks(model, 'afterSave', instance as object);
       return instance;
@@ -328,6 +335,36 @@ export async function update<M extends AnyModelClass>(
       throw conflict(ctx, stored!, current, parsed, userCondition, options.expectedVersion);
     }
   }
+}
+
+// Private: DynamoDB's limits on what the change gives (numbers, sets), and on the item size the
+// result has at least (the key, the values set, the members added and elements appended). The size of
+// the whole result depends on the stored item: the engine refuses it (the in-memory backend as well).
+function checkChanges(
+  ctx: ModelContext,
+  key: StoredKey,
+  parsed: ParsedChanges,
+  issues: ValidationIssue[],
+): void {
+  const { add, deleteMembers, append } = parsed.atomic;
+  const least: StoredItem = { ...key, [ctx.layout.adapter.entityTypeAttribute]: ctx.model.entity };
+  for (const [f, v] of parsed.set)
+    if (v !== null) {
+      checkValue(v, f, issues);
+      least[f] = v;
+    }
+  for (const [f, v] of Object.entries(add))
+    if (typeof v === 'number') checkNumber(v, `${f}.add`, issues);
+    else {
+      checkValue(v, `${f}.add`, issues);
+      least[f] = v;
+    }
+  for (const [f, v] of Object.entries(deleteMembers)) checkValue(v, `${f}.delete`, issues);
+  for (const [f, { values, atStart }] of Object.entries(append)) {
+    checkValue(values, `${f}.${atStart ? 'prepend' : 'append'}`, issues);
+    least[f] = values;
+  }
+  checkSize(least, itemSize(least), '', issues, 'the updated item');
 }
 
 // Private: the values after the change, for index keys computed from an item that was read.
@@ -447,6 +484,11 @@ export interface DeleteOptions {
    * BatchWriteItem in chunks of 25, retried; a failure lists the keys left.
    */
   readonly collection?: boolean;
+  /**
+   * Conditions the stored item must meet (the `where` shape), checked in the same DeleteItem; else a
+   * `ConflictError` with the current item, and nothing is deleted.
+   */
+  readonly if?: object;
 }
 
 /**
@@ -461,6 +503,8 @@ export async function removeByKey<M extends AnyModelClass>(
   const ctx = contextOf(cls);
   const issues: ValidationIssue[] = [];
   const stored = storedKeyOf(ctx, key, issues);
+  const condition =
+    options.if === undefined ? null : parseWhere(ctx.model.fields, options.if, issues);
   throwIfAny(ctx.model, issues);
   let old: StoredItem | null = null;
   try {
@@ -469,10 +513,18 @@ export async function removeByKey<M extends AnyModelClass>(
       key: stored!,
       ifExists: true,
       returnOld: true,
+      condition,
     });
   } catch (error) {
     if (!(error instanceof ConditionFailed)) throw error;
+    // Present but not meeting `if`: nothing was deleted (and the collection is left alone).
+    if (condition && error.current !== null && isVisible(ctx, error.current, 0))
+      throw new ConflictError(
+        `${ctx.model.entity} with key ${JSON.stringify(stored)} does not meet the delete's condition`,
+        instantiate(ctx, error.current),
+      );
   }
+  if (old && isVisible(ctx, old, 0)) announce(ctx, 'deleted', old);
   if (options.collection) {
     const partition = stored![ctx.layout.table.partition]!;
     let start: StoredKey | null = null;

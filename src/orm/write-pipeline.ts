@@ -1,10 +1,11 @@
 // The one write pipeline: everything between "write this instance" and the request (managed fields,
 // beforeSave hooks, validation, version handling, the key check), and settling the instance after the
 // request: marked persisted and afterSave run on success, put back as it was on failure. create, upsert,
-// save, batchCreate and transactions all prepare their items here.
+// save, batchCreate and transactions all prepare their items here, DynamoDB's limits checked last.
 import { ValidationError, type ValidationIssue } from './errors.js';
 import { keyFromItem, runHooks, throwIfAny, validateValues } from './instances.js';
 import type { StoredItem, StoredKey } from './layout.js';
+import { checkItem } from './limits.js';
 import { type ModelContext, type ModelInstance, NO_UNKNOWN, STATE } from './registry.js';
 
 type Values = Record<string, unknown>;
@@ -45,25 +46,30 @@ function putBack(instance: WritableInstance, snapshot: Values | null): void {
   if (snapshot) Object.assign(instance, snapshot);
 }
 
+/**
+ * Prepares an instance for its write: managed fields, beforeSave hooks, validation, the item and its
+ * key. Synchronous (no promise) when the model has no beforeSave hooks, so a batch of 10,000 pays no
+ * await per item; `await` it either way.
+ */
 export function prepareWrite(
   ctx: ModelContext,
   instance: WritableInstance,
   kind: WriteKind,
   options: PrepareOptions & { issues: ValidationIssue[] },
-): Promise<PreparedWrite | null>;
+): PreparedWrite | null | Promise<PreparedWrite | null>;
 export function prepareWrite(
   ctx: ModelContext,
   instance: WritableInstance,
   kind: WriteKind,
   options?: PrepareOptions,
-): Promise<PreparedWrite>;
-export async function prepareWrite(
+): PreparedWrite | Promise<PreparedWrite>;
+export function prepareWrite(
   ctx: ModelContext,
   instance: WritableInstance,
   kind: WriteKind,
   options: PrepareOptions = {},
-): Promise<PreparedWrite | null> {
-  const { model, layout } = ctx;
+): PreparedWrite | null | Promise<PreparedWrite | null> {
+  const { model } = ctx;
   const snapshot = options.restorable ? snapshotOf(ctx, instance) : null;
   try {
     if (model.config.timestamps) {
@@ -80,24 +86,53 @@ export async function prepareWrite(
         instance.version = expectedVersion + 1;
       }
     }
-    await runHooks(model, 'beforeSave', instance);
-    const issues = options.issues ?? [];
-    const before = issues.length;
-    const values = validateValues(model, instance, instance[STATE].unknown, options.prefix, issues);
-    if (issues.length > before) {
-      putBack(instance, snapshot);
-      if (options.issues) return null;
-      throwIfAny(model, issues);
-    }
-    Object.assign(instance, values);
-    const item = layout.toItem(values, instance);
-    const key = keyFromItem(layout, item);
-    if (kind === 'update') refuseKeyChange(ctx, instance[STATE].key!, key);
-    return { ctx, instance, item, key, expectedVersion, snapshot };
+    const hooks = runHooks(model, 'beforeSave', instance);
+    if (hooks === undefined)
+      return finishPrepare(ctx, instance, kind, options, snapshot, expectedVersion);
+    return hooks
+      .then(() => finishPrepare(ctx, instance, kind, options, snapshot, expectedVersion))
+      .catch((error: unknown) => failPrepare(instance, snapshot, error));
   } catch (error) {
-    putBack(instance, snapshot);
-    throw error;
+    return failPrepare(instance, snapshot, error);
   }
+}
+
+function failPrepare(instance: WritableInstance, snapshot: Values | null, error: unknown): never {
+  putBack(instance, snapshot);
+  throw error;
+}
+
+// Private: validation, the item and its key, once the hooks have run (throws with the instance
+// not yet put back: the caller does that).
+function finishPrepare(
+  ctx: ModelContext,
+  instance: WritableInstance,
+  kind: WriteKind,
+  options: PrepareOptions,
+  snapshot: Values | null,
+  expectedVersion: number | null,
+): PreparedWrite | null {
+  const { model, layout } = ctx;
+  const issues = options.issues ?? [];
+  const before = issues.length;
+  const values = validateValues(model, instance, instance[STATE].unknown, options.prefix, issues);
+  if (issues.length > before) {
+    putBack(instance, snapshot);
+    if (options.issues) return null;
+    throwIfAny(model, issues);
+  }
+  Object.assign(instance, values);
+  const item = layout.toItem(values, instance);
+  // DynamoDB's own limits (item size, key sizes, numbers, sets), the same on every backend.
+  checkItem(layout, item, options.prefix ?? '', issues);
+  if (issues.length > before) {
+    putBack(instance, snapshot);
+    if (options.issues) return null;
+    throwIfAny(model, issues);
+  }
+  const key = keyFromItem(layout, item);
+  if (kind === 'update') refuseKeyChange(ctx, instance[STATE].key!, key);
+  return { ctx, instance, item, key, expectedVersion, snapshot };
 }
 
 // Private: a loaded instance keeps its key; moving an item is a create and a delete.
@@ -123,10 +158,13 @@ export function markWritten(prepared: PreparedWrite): void {
   state.unknown = NO_UNKNOWN;
 }
 
-/** After a successful write: the instance is persisted under its key, then afterSave hooks run. */
-export async function settle(prepared: PreparedWrite): Promise<void> {
+/**
+ * After a successful write: the instance is persisted under its key, then afterSave hooks run
+ * (undefined, nothing to wait for, when the model has none).
+ */
+export function settle(prepared: PreparedWrite): Promise<void> | undefined {
   markWritten(prepared);
-  await runHooks(prepared.ctx.model, 'afterSave', prepared.instance);
+  return runHooks(prepared.ctx.model, 'afterSave', prepared.instance);
 }
 
 /** After a failed write: the instance is put back as it was before it was prepared. */

@@ -1,6 +1,7 @@
 // Writes: create, upsert, save, delete, batchCreate. Items are prepared by the write pipeline
 // (validation and hooks before any request); conditions travel in the same request as the write.
 import { ConditionFailed, type WriteOp } from './backend.js';
+import { announce, announceDeleted, upsertKind } from './changes.js';
 import {
   BackendError,
   BatchWriteError,
@@ -69,6 +70,7 @@ async function persistNew(
     restore(prepared);
     translate(ctx, error, prepared.key, 'create');
   }
+  announce(ctx, 'created', prepared.item);
   await settle(prepared);
   return instance;
 }
@@ -125,8 +127,11 @@ export async function upsert<M extends AnyModelClass>(
       updateOp(prepared, { ifExists: false, upsert: true }),
     );
     if (stored) Object.assign(instance, ctx.layout.fromItem(stored));
-  } else
+    announce(ctx, upsertKind(ctx, stored ?? prepared.item), stored ?? prepared.item);
+  } else {
     await ctx.backend.write(ctx.layout, { type: 'put', item: prepared.item, ifNotExists: false });
+    announce(ctx, 'updated', prepared.item);
+  }
   await settle(prepared);
   return instance as InstanceType<M>;
 }
@@ -143,6 +148,7 @@ export async function save<T extends ModelInstance>(cls: AnyModelClass, instance
     restore(prepared);
     translate(ctx, error, prepared.key, 'update');
   }
+  announce(ctx, 'updated', prepared.item);
   await settle(prepared);
   return instance;
 }
@@ -156,6 +162,7 @@ export async function remove(cls: AnyModelClass, instance: ModelInstance): Promi
     if (error instanceof ConditionFailed) return false;
     throw error;
   }
+  announceDeleted(ctx, instance);
   markDeleted(instance);
   return true;
 }
@@ -178,20 +185,22 @@ export async function batchCreate<M extends AnyModelClass>(
   const issues: ValidationIssue[] = [];
   const prepared: PreparedWrite[] = [];
   const seen = new Map<string, number>();
-  for (const [i, data] of inputs.entries()) {
-    const p = await prepareWrite(ctx, construct(cls, data), 'create', {
+  const idOf = keyIdOf(ctx);
+  for (let i = 0; i < inputs.length; i++) {
+    let p = prepareWrite(ctx, construct(cls, inputs[i]!), 'create', {
       issues,
       prefix: `[${i}].`,
     });
+    if (p instanceof Promise) p = await p; // beforeSave hooks
     if (p === null || issues.length > 0) continue;
-    const id = JSON.stringify(p.key);
+    const id = idOf(p.key);
     const first = seen.get(id);
     if (first !== undefined)
       issues.push({
         path: `[${i}]`,
         message: `has the same key as item [${first}]`,
         expected: 'unique keys',
-        received: id,
+        received: JSON.stringify(p.key),
       });
     seen.set(id, i);
     prepared.push(p);
@@ -205,8 +214,20 @@ export async function batchCreate<M extends AnyModelClass>(
   } catch (error) {
     throw incomplete(ctx, error, prepared, seen);
   }
-  for (const p of prepared) await settle(p);
-  return prepared.map((p) => p.instance) as InstanceType<M>[];
+  for (const p of prepared) announce(ctx, 'created', p.item);
+  const instances: InstanceType<M>[] = [];
+  for (const p of prepared) {
+    const hooks = settle(p);
+    if (hooks) await hooks;
+    instances.push(p.instance as InstanceType<M>);
+  }
+  return instances;
+}
+
+// Private: one string per table key (what tells two items of a batch apart).
+function keyIdOf(ctx: ModelContext): (key: StoredKey) => string {
+  const { partition, sort } = ctx.layout.table;
+  return (key) => `${key[partition]}\u0000${key[sort!]}`;
 }
 
 // Private: a batch that failed part-way, told by the positions of the items the engine never wrote.
@@ -217,16 +238,20 @@ function incomplete(
   positions: ReadonlyMap<string, number>,
 ): unknown {
   if (!(error instanceof BackendError) || error.unprocessed.length === 0) return error;
+  const idOf = keyIdOf(ctx);
   const unwritten = new Set(
     error.unprocessed.map((item) =>
-      positions.get(JSON.stringify(keyFromItem(ctx.layout, item as StoredItem))),
+      positions.get(idOf(keyFromItem(ctx.layout, item as StoredItem))),
     ),
   );
   if (unwritten.has(undefined)) return error;
-  const all = prepared.map((p) => positions.get(JSON.stringify(p.key))!);
+  const all = prepared.map((p) => positions.get(idOf(p.key))!);
   const written = all.filter((i) => !unwritten.has(i));
   for (const p of prepared)
-    if (!unwritten.has(positions.get(JSON.stringify(p.key)))) markWritten(p);
+    if (!unwritten.has(positions.get(idOf(p.key)))) {
+      markWritten(p);
+      announce(ctx, 'created', p.item);
+    }
   return new BatchWriteError(
     `${ctx.model.entity}: ${written.length} of ${all.length} items written before the batch failed (${error.message}); retry the unwritten ones`,
     written,

@@ -137,3 +137,38 @@ export async function resolveConnection<M extends AnyModelClass>(
     totalCount,
   };
 }
+
+/**
+ * A forward first page built from items already read (`first + 1` of them at most, in the query's
+ * order: the extra one says a next page exists). Its cursors are the query's own, so `after` on the
+ * relation's connection reads on from any edge.
+ */
+export function connectionFromItems<M extends AnyModelClass>(
+  query: Query<M>,
+  items: readonly ModelBase[],
+  size: number,
+  limits: PageLimits,
+): ConnectionResult {
+  const base = query.maxReads(limits.maxReadsPerPage);
+  const shown = items.slice(0, size);
+  const edges = shown.map((node) => ({
+    get cursor() {
+      return base.cursorFor(node as InstanceType<M>);
+    },
+    node,
+  }));
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: items.length > size,
+      hasPreviousPage: false,
+      get startCursor() {
+        return edges[0]?.cursor ?? null;
+      },
+      get endCursor() {
+        return edges.at(-1)?.cursor ?? null;
+      },
+    },
+    totalCount: () => base.limit(limits.maxTotalCount).count(),
+  };
+}

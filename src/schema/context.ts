@@ -19,11 +19,23 @@ const loaders = new WeakMap<object, ItemLoader>();
  * variables object, which graphql-js creates afresh for every execution.
  */
 export function loaderFor(context: unknown, info?: GraphQLResolveInfo): ItemLoader {
+  // A subscription's context lives as long as the subscription: each event (its root value, fresh
+  // per subscriber and event) gets its own loader, so no event reads another's stale cache.
+  if (
+    info?.operation.operation === 'subscription' &&
+    info.rootValue &&
+    typeof info.rootValue === 'object'
+  )
+    return ownLoader(info.rootValue as object);
   const owner =
     context !== null && typeof context === 'object' ? context : (info?.variableValues ?? null);
   if (owner === null) return new ItemLoader();
   const explicit = (owner as TablegraphContext).tablegraph?.loader;
   if (explicit instanceof ItemLoader) return explicit;
+  return ownLoader(owner);
+}
+
+function ownLoader(owner: object): ItemLoader {
   let loader = loaders.get(owner);
   if (!loader) {
     loader = new ItemLoader();

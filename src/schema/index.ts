@@ -1,6 +1,7 @@
 import type { GraphQLSchema } from 'graphql';
 import { createBuilder, type TablegraphBuilder } from './builder.js';
 import { addModelTypes, type ModelSchemaOptions } from './from-model.js';
+import { registerHub } from './subscriptions.js';
 
 export type SchemaOptions = ModelSchemaOptions;
 
@@ -13,11 +14,25 @@ export function buildSchema(options: SchemaOptions): GraphQLSchema {
   const builder = createBuilder();
   builder.queryType({});
   if (options.mutations !== false) builder.mutationType({});
-  const limits = addModelTypes(builder, options);
+  const subscriptions = options.subscriptions ?? true;
+  if (subscriptions !== false) builder.subscriptionType({});
+  const { limits, hub } = addModelTypes(builder, { ...options, subscriptions });
   // The cost estimate (cost.ts) reads the page sizes the schema serves from here.
-  return builder.toSchema({ sortSchema: false, extensions: { tablegraph: { limits } } });
+  const schema = builder.toSchema({ sortSchema: false, extensions: { tablegraph: { limits } } });
+  if (hub) registerHub(schema, hub);
+  return schema;
 }
 
+export {
+  type AuthOptions,
+  allow,
+  type Caller,
+  canRead,
+  type ModelAccessRules,
+  type ModelRules,
+  type Rule,
+  rules,
+} from './auth.js';
 export type { TablegraphTypes } from './builder.js';
 export type { PageLimits } from './connections.js';
 export { createContext, loaderFor, type TablegraphContext, useTablegraph } from './context.js';
@@ -33,5 +48,14 @@ export { exampleQuery } from './example-query.js';
 export { decodeGlobalID, encodeGlobalID } from './global-id.js';
 export { ItemLoader } from './loaders.js';
 export { ROW_ID } from './names.js';
+export {
+  CHANGES_TOPIC,
+  type ChangeBus,
+  ChangeHub,
+  CONNECTION,
+  changeHubOf,
+  defaultSubscriptionLimits,
+  type SubscriptionLimits,
+} from './subscriptions.js';
 export type { ModelSchemaOptions };
 export { addModelTypes, createBuilder, type TablegraphBuilder };

@@ -8,18 +8,32 @@ import {
   relationKey,
   relationsOf,
 } from '../orm/index.js';
+import { authorizedConnection, readable } from './authorized.js';
 import type { TablegraphBuilder } from './builder.js';
-import { type ConnectionArgs, type PageLimits, resolveConnection } from './connections.js';
+import type { ConnectionArgs, PageLimits } from './connections.js';
 import { loaderFor } from './context.js';
 import { dynamic, fieldMap } from './dynamic.js';
 import { guard } from './errors.js';
-import { type GeneratedModel, type Values, visible, withWhere } from './model-types.js';
+import { plannedPage } from './lookups.js';
+import { type GeneratedModel, type Values, visible } from './model-types.js';
 import { nodeKey } from './node.js';
+import { type Direction, orderArg, ordered, relationIndex } from './ordering.js';
 import { selectionOf } from './selection.js';
 import { type FilterInputs, scalarOf } from './where.js';
 
 const isList = (def: AnyField) =>
   def.kind === 'list' || def.kind === 'stringSet' || def.kind === 'numberSet';
+
+// Private: a relation page being read (a promise) is tracked by the request's loader, so lookups
+// below it wait for the sibling reads; a page that is ready (planned, empty) is not.
+function trackRead<T>(
+  ctx: unknown,
+  info: GraphQLResolveInfo,
+  read: () => T | Promise<T>,
+): T | Promise<T> {
+  const result = read();
+  return result instanceof Promise ? loaderFor(ctx, info).track(result) : result;
+}
 
 /**
  * The model's object type, implementing Node (`id`: the global ID): its fields (a field `id` as
@@ -52,14 +66,20 @@ export function addObjectType(
       for (const [name, def] of model.fields) {
         if (!visible(def)) continue;
         const scalar = scalarOf(def, enums.get(name) ?? null);
+        const value = (item: ModelBase) => {
+          const v = (item as unknown as Values)[name];
+          return v instanceof Set ? [...v] : v;
+        };
+        // A field with read rules is nullable: null for a caller who may not read it.
+        const restricted = g.access.readRestricted(name);
         out[naming.toGraphQL(name)] = f.field({
           type: isList(def) ? [scalar] : scalar,
-          nullable: def.options.optional === true,
+          nullable: def.options.optional === true || restricted,
           description: def.options.description,
-          resolve: (item: ModelBase) => {
-            const v = (item as unknown as Values)[name];
-            return v instanceof Set ? [...v] : v;
-          },
+          resolve: restricted
+            ? (item: ModelBase, _args: Values, ctx: unknown) =>
+                g.access.canReadField(ctx, name, item) ? value(item) : null
+            : value,
         });
       }
       for (const [name, relation] of Object.entries(relationsOf(cls))) {
@@ -76,7 +96,9 @@ export function addObjectType(
                     const key = relationKey(relation, item);
                     return key === null
                       ? null
-                      : loaderFor(ctx, info).load(target.cls, key, selectionOf(target.cls, info));
+                      : readable(target, ctx, key, () =>
+                          loaderFor(ctx, info).load(target.cls, key, selectionOf(target.cls, info)),
+                        );
                   },
                 ),
               })
@@ -85,19 +107,31 @@ export function addObjectType(
                   type: target.ref,
                   description:
                     relation.description ?? `This ${names.type}'s ${target.names.plural}.`,
-                  args: { where: f.arg({ type: target.where, required: false }) },
+                  args: {
+                    where: f.arg({ type: target.where, required: false }),
+                    ...orderArg(f, target.orders, relationIndex(relation)),
+                  },
+                  // Tracked by the request's loader: lookups below this level wait for the
+                  // sibling reads, then go out as one batch.
                   resolve: guard(
                     (
                       item: ModelBase,
-                      args: ConnectionArgs & { where?: Values | null },
-                      _ctx: unknown,
+                      args: ConnectionArgs & { where?: Values | null; orderBy?: Direction | null },
+                      ctx: unknown,
                       info: GraphQLResolveInfo,
                     ) =>
-                      resolveConnection(
-                        withWhere(target, queryHasMany(item, relation), args.where),
-                        args,
-                        limits,
-                        info,
+                      trackRead(ctx, info, () =>
+                        authorizedConnection(
+                          target,
+                          ctx,
+                          ordered(queryHasMany(item, relation), args.orderBy),
+                          relationKey(relation, item) ?? {},
+                          args.where,
+                          args,
+                          limits,
+                          info,
+                          () => plannedPage(item, name, args as Values),
+                        ),
                       ),
                   ),
                 },

@@ -1,10 +1,11 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Query } from '../orm/index.js';
+import { authorizedConnection, readable, servesRelation } from './authorized.js';
 import type { TablegraphBuilder } from './builder.js';
-import { type ConnectionArgs, type PageLimits, resolveConnection } from './connections.js';
-import { loaderFor } from './context.js';
+import type { ConnectionArgs, PageLimits } from './connections.js';
 import { dynamic, fieldMap } from './dynamic.js';
 import { guard } from './errors.js';
+import { resolveLookup } from './lookups.js';
 import {
   type GeneratedModel,
   given,
@@ -12,10 +13,9 @@ import {
   keyArgs,
   keyFields,
   type Values,
-  withWhere,
 } from './model-types.js';
 import { indexSuffix, upperFirst } from './names.js';
-import { selectionOf } from './selection.js';
+import { type Direction, orderArg, ordered } from './ordering.js';
 
 /**
  * Root query fields of one model: the lookup by key, the list connection, a connection per table
@@ -45,19 +45,24 @@ export function addQueryFields(
               pk.map((k) => ({ ...k, required: true })),
             ),
             where: f.arg({ type: g.where, required: false }),
+            ...orderArg(f, g.orders, index),
           },
           resolve: guard(
             (
               _root: unknown,
-              args: ConnectionArgs & Values & { where?: Values | null },
-              _ctx: unknown,
+              args: ConnectionArgs & Values & { where?: Values | null; orderBy?: Direction | null },
+              ctx: unknown,
               info: GraphQLResolveInfo,
             ) => {
               const fixed = Object.fromEntries(
                 pk.map((k) => [k.name, args[naming.toGraphQL(k.name)]]),
               );
-              return resolveConnection(
-                withWhere(g, Query.of(cls, fixed).usingIndex(index), args.where),
+              return authorizedConnection(
+                g,
+                ctx,
+                ordered(Query.of(cls, fixed).usingIndex(index), args.orderBy),
+                fixed,
+                args.where,
                 args,
                 limits,
                 info,
@@ -74,9 +79,14 @@ export function addQueryFields(
         nullable: true,
         description: `One ${names.type} by its key, or null.`,
         args: keyArgs(f, g, g.tableKey),
-        resolve: guard((_root: unknown, args: Values, ctx: unknown, info: GraphQLResolveInfo) =>
-          loaderFor(ctx, info).load(cls, given(g, args), selectionOf(cls, info)),
-        ),
+        resolve: guard((_root: unknown, args: Values, ctx: unknown, info: GraphQLResolveInfo) => {
+          const key = given(g, args);
+          return readable(g, ctx, key, () =>
+            resolveLookup(cls, names.type, key, ctx, info, limits, (relation) =>
+              servesRelation(cls, relation, key, ctx),
+            ),
+          );
+        }),
       }),
       [names.plural]: f.connection(
         {
@@ -87,9 +97,9 @@ export function addQueryFields(
             (
               _root: unknown,
               args: ConnectionArgs & { where?: Values | null },
-              _ctx: unknown,
+              ctx: unknown,
               info: GraphQLResolveInfo,
-            ) => resolveConnection(withWhere(g, Query.of(cls), args.where), args, limits, info),
+            ) => authorizedConnection(g, ctx, Query.of(cls), {}, args.where, args, limits, info),
           ),
         },
         g.connection,

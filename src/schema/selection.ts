@@ -8,6 +8,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { type AnyModelClass, modelOf, relationsOf } from '../orm/index.js';
+import { accessOf } from './auth.js';
 import { fieldNaming, namesOf } from './names.js';
 
 type Fragments = GraphQLResolveInfo['fragments'];
@@ -84,6 +85,8 @@ export function modelFieldsOf(
     if (!def || def.options.graphql === false) return null;
     out.add(field);
   }
+  // What the caller's read rules compare is read too (a rule must not decide on a missing field).
+  for (const field of accessOf(cls)?.ruleFields ?? []) out.add(field);
   return [...out];
 }
 

@@ -2,7 +2,9 @@ import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   type BackendBase,
   batchGetMany,
+  Collection,
   ConflictError,
+  collection,
   DuplicateKeyError,
   InvalidCursorError,
   loadBelongsTo,
@@ -670,6 +672,142 @@ export function backendContract(name: string, setup: () => Promise<Harness>): vo
           { model: m.Product, key: { sku: 'alice' } },
         ]);
         expect(got.map((x) => (x ? x.constructor : null))).toEqual([m.Product, null, m.User, null]);
+      });
+    });
+
+    describe('item collections', () => {
+      async function alicePartition(orders: number) {
+        await m.User.create({ id: 'alice', email: 'a@x.io', name: 'Alice' });
+        await m.User.create({ id: 'bob', email: 'b@x.io', name: 'Bob' });
+        await m.Order.batchCreate(
+          Array.from({ length: orders }, (_, i) => ({
+            userId: 'alice',
+            orderId: `o${String(i).padStart(2, '0')}`,
+            total: i,
+            placedAt: new Date(Date.UTC(2025, 0, 1 + i)),
+          })),
+        );
+        await m.Order.create({ userId: 'bob', orderId: 'b1', total: 1, placedAt: new Date(0) });
+        await todos(3, 'alice');
+        await m.Reminder.create({ userId: 'alice', reminderId: 'r1', note: 'call' });
+      }
+
+      it('reads several models of one partition, each by its own model, in sort-key order', async () => {
+        await alicePartition(2);
+        const c = collection(m.User, { id: 'alice' }, [m.User, m.Order, m.TodoItem]);
+        const items = await c.all();
+        // ORDER# < PROFILE < (REMINDER#, not asked for) < TODO#
+        expect(items.map((x) => x.constructor.name)).toEqual([
+          'Order',
+          'Order',
+          'User',
+          'TodoItem',
+          'TodoItem',
+          'TodoItem',
+        ]);
+        const page = await c.paginate();
+        const orders = page.of(m.Order);
+        expect(orders.map((o) => o.orderId)).toEqual(['o00', 'o01']);
+        expect(orders[0]!.placedAt).toBeInstanceOf(Date);
+        expect(page.of(m.User)[0]!.name).toBe('Alice');
+        expect(page.of(m.TodoItem).map((t) => t.todoId)).toEqual(['todo-00', 'todo-01', 'todo-02']);
+        expect(page.cursor).toBeNull();
+        expect(m.calls).toEqual([]);
+      });
+
+      it('narrows the Query to the sort-key range of the models asked for', () => {
+        const c = collection(m.User, { id: 'alice' }, [m.Order, m.User]);
+        expect(c.plan()).toMatchObject({
+          operation: 'query',
+          partition: 'USER#alice',
+          sort: { op: 'between', value: ['ORDER#', 'PROFILE'] },
+        });
+        expect(collection(m.User, { id: 'alice' }, [m.TodoItem]).plan().sort).toEqual({
+          op: 'beginsWith',
+          value: 'TODO#',
+        });
+      });
+
+      it('pages with one signed cursor bound to the collection', async () => {
+        await alicePartition(5);
+        const c = collection(m.User, { id: 'alice' }, [m.User, m.Order, m.TodoItem]).limit(4);
+        const seen: string[] = [];
+        let page = await c.paginate();
+        let pages = 1;
+        for (;;) {
+          seen.push(...page.items.map((x) => x.constructor.name));
+          if (!page.cursor) break;
+          page = await c.cursor(page.cursor).paginate();
+          pages++;
+        }
+        expect(seen).toHaveLength(9);
+        expect(pages).toBe(3);
+        const first = await c.paginate();
+        await expect(
+          collection(m.User, { id: 'alice' }, [m.User, m.Order]).cursor(first.cursor).paginate(),
+        ).rejects.toBeInstanceOf(InvalidCursorError);
+        await expect(
+          m.Order.where({ userId: 'alice' }).cursor(first.cursor).paginate(),
+        ).rejects.toBeInstanceOf(InvalidCursorError);
+        await expect(
+          collection(m.User, { id: 'bob' }, [m.User, m.Order, m.TodoItem])
+            .cursor(first.cursor)
+            .paginate(),
+        ).rejects.toBeInstanceOf(InvalidCursorError);
+        expect((await c.cursor(first.cursorAt(3)).paginate()).items[0]).toEqual(
+          (await c.cursor(first.cursor).paginate()).items[0],
+        );
+      });
+
+      it('applies TTL visibility and afterLoad hooks per model', async () => {
+        await alicePartition(1);
+        await m.Reminder.create({
+          userId: 'alice',
+          reminderId: 'r0',
+          note: 'gone',
+          expiresAt: new Date(Date.now() - 60_000),
+        });
+        m.calls.length = 0;
+        const items = await collection(m.User, { id: 'alice' }, [m.User, m.Reminder]).all();
+        expect(items.map((x) => x.constructor.name)).toEqual(['User', 'Reminder']);
+        expect(m.calls).toEqual(['reminder:r1']);
+      });
+
+      it('heads: each model gets its own page, exact hasMore, and a cursor of its own query', async () => {
+        await alicePartition(30);
+        const c = collection(m.User, { id: 'alice' }, [m.User, m.Order, m.TodoItem]);
+        const heads = await c.heads((model) => (model === m.User ? 1 : 10));
+        const orders = heads.of(m.Order);
+        expect(orders.items.map((o) => o.orderId)).toEqual(
+          Array.from({ length: 10 }, (_, i) => `o${String(i).padStart(2, '0')}`),
+        );
+        expect(orders.hasMore).toBe(true);
+        const todosHead = heads.of(m.TodoItem);
+        expect(todosHead.items).toHaveLength(3);
+        expect(todosHead.hasMore).toBe(false);
+        expect(todosHead.cursor).toBeNull();
+        expect(heads.of(m.User).items[0]!.name).toBe('Alice');
+        const next = await m.Order.where({ userId: 'alice' })
+          .cursor(orders.cursor)
+          .limit(10)
+          .paginate();
+        expect(next.items[0]!.orderId).toBe('o10');
+        const exact = await c.heads(3);
+        expect(exact.of(m.TodoItem)).toMatchObject({ hasMore: false });
+        expect(exact.of(m.TodoItem).items).toHaveLength(3);
+      });
+
+      it('refuses a model that does not live in the partition', () => {
+        expect(() => collection(m.User, { id: 'alice' }, [m.User, m.Product])).toThrow(
+          ValidationError,
+        );
+        expect(() => collection(m.User, {}, [m.User])).toThrow(ValidationError);
+        expect(() =>
+          Collection.fromQueries([
+            m.Order.where({ userId: 'a' }),
+            m.TodoItem.where({ userId: 'b' }),
+          ]),
+        ).toThrow(/lives in partition/);
       });
     });
 

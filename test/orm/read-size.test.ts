@@ -99,9 +99,22 @@ describe('keyed pages read n + 1 items', () => {
     const { gql } = serve(m);
     requests.reset();
     const res = await gql(
-      '{ user(rowId: "alice") { orders(first: 5) { edges { node { orderId } } } } }',
+      '{ users(first: 1) { edges { node { orders(first: 5) { edges { node { orderId } } } } } } }',
     );
     expect(res.errors).toBeUndefined();
     expect(queries().map((i) => i.Limit)).toEqual([6]);
+    // Read by key, the user and its first page are a collection read asking for 1 + (5 + 1) items;
+    // alice's 30 orders sort before PROFILE, so a second Query reads just the range left (PROFILE).
+    requests.reset();
+    const byKey = await gql(
+      '{ user(rowId: "alice") { orders(first: 5) { edges { node { orderId } } } } }',
+    );
+    expect(byKey.errors).toBeUndefined();
+    expect(queries().map((i) => i.Limit)).toEqual([7, 2]);
+    expect(Object.values(queries()[1]!.ExpressionAttributeValues as object)).toEqual([
+      'User',
+      'USER#alice',
+      'PROFILE',
+    ]);
   });
 });

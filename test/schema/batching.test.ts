@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createModels } from '../../examples/demo/models.js';
 import { DynamoDBBackend } from '../../src/orm/index.js';
+import { buildSchema, ItemLoader } from '../../src/schema/index.js';
+import { createServer } from '../../src/server.js';
 import { defineModels, type Models } from '../fixtures/models.js';
 import { countRequests, type Engine, startDynalite, truncate } from '../helpers/engines.js';
 import { serve } from './harness.js';
@@ -111,5 +114,93 @@ describe('request batching, counted on dynalite', () => {
     await m.User.get({ id: 'u1' }).then((u) => Object.assign(u!, { name: 'Renamed' }).save());
     const r = await gql('{ user(rowId: "u1") { name } }');
     expect(r.data).toEqual({ user: { name: 'Renamed' } });
+  });
+});
+
+describe('lookups of one level wait for their sibling relation reads, counted on dynalite', () => {
+  let engine: Engine;
+  let backend: DynamoDBBackend;
+  let requests: ReturnType<typeof countRequests>;
+  let yoga: ReturnType<typeof createServer>;
+  let models: ReturnType<typeof createModels>;
+
+  beforeAll(async () => {
+    engine = await startDynalite();
+    backend = new DynamoDBBackend({ tableName: 'levels', endpoint: engine.endpoint });
+    models = createModels(backend);
+    const [User, , Order, Product] = models;
+    await backend.createTable([...models]);
+    // 20 users, 2 orders each, 10 products: 70 items, so one Scan page holds every user.
+    await User.batchCreate(
+      Array.from({ length: 20 }, (_, i) => ({ id: `u${i}`, email: `u${i}@x.io`, name: `U${i}` })),
+    );
+    await Product.batchCreate(
+      Array.from({ length: 10 }, (_, i) => ({ sku: `p${i}`, name: `P${i}`, price: 1, stock: 1 })),
+    );
+    await Order.batchCreate(
+      Array.from({ length: 40 }, (_, i) => ({
+        userId: `u${i % 20}`,
+        orderId: `o${i}`,
+        total: i,
+        sku: `p${i % 10}`,
+      })),
+    );
+    requests = countRequests(backend);
+    yoga = createServer({ schema: buildSchema({ models }), logging: false, graphiql: false });
+  });
+  afterAll(async () => {
+    backend.close();
+    await engine.close();
+  });
+
+  it('users(first: 20) { orders(first: 5) { product } } sends every product lookup in one BatchGetItem', async () => {
+    requests.reset();
+    const res = await yoga.fetch('http://yoga/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        query:
+          '{ users(first: 20) { edges { node { orders(first: 5) { edges { node { product { name } } } } } } } }',
+      }),
+    });
+    const body = (await res.json()) as {
+      errors?: unknown;
+      data: {
+        users: {
+          edges: { node: { orders: { edges: { node: { product: { name: string } } }[] } } }[];
+        };
+      };
+    };
+    expect(body.errors).toBeUndefined();
+    const names = body.data.users.edges.flatMap((u) =>
+      u.node.orders.edges.map((o) => o.node.product.name),
+    );
+    expect(names).toHaveLength(40);
+    expect(new Set(names).size).toBe(10);
+    // The physical minimum: one Scan page, one Query per user partition, one BatchGetItem.
+    expect(requests.counts).toEqual({ ScanCommand: 1, QueryCommand: 20, BatchGetItemCommand: 1 });
+  });
+
+  it('a lookup made during a tracked read waits for it, and joins lookups of later ticks', async () => {
+    const [User] = models;
+    requests.reset();
+    const loader = new ItemLoader();
+    let finish = () => {};
+    const read = loader.track(new Promise<void>((resolve) => (finish = resolve)));
+    const a = loader.load(User, { id: 'u1' });
+    await new Promise((resolve) => setImmediate(resolve));
+    const b = loader.load(User, { id: 'u2' });
+    expect(requests.counts).toEqual({});
+    finish();
+    await read;
+    expect((await Promise.all([a, b])).map((u) => u?.name)).toEqual(['U1', 'U2']);
+    expect(requests.counts).toEqual({ BatchGetItemCommand: 1 });
+  });
+
+  it('never waits forever: a read that does not settle lets the lookups go after a bound', async () => {
+    const [User] = models;
+    const loader = new ItemLoader();
+    void loader.track(new Promise<never>(() => {}));
+    expect((await loader.load(User, { id: 'u3' }))?.name).toBe('U3');
   });
 });

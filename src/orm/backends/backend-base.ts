@@ -1,11 +1,32 @@
+import { randomBytes } from 'node:crypto';
 import type { Backend, PageRequest, PageResult, ReadOptions, WriteOp } from '../backend.js';
 import { type RequestEvent, reportRequest } from '../capacity.js';
+import { type ChangeListener, onChange } from '../changes.js';
 import { ConfigurationError } from '../errors.js';
 import type { ItemAdapter, ItemLayout, StoredItem, StoredKey } from '../layout.js';
 import { Query } from '../query/query.js';
 import { batchGet } from '../reads.js';
 import { type AnyModelClass, backendOf, type InputFor, type KeyFor } from '../registry.js';
 import { batchCreate } from '../writes.js';
+
+let processSecret: string | undefined;
+
+/**
+ * The cursor secret of a backend given none. In development, `fallback` (derived from public facts,
+ * so anyone can sign cursors with it: fine on a laptop). With NODE_ENV=production, a random secret
+ * of this process, said once on stderr: its cursors stop verifying after a restart and on other
+ * instances, so production should set `cursorSecret` (TABLEGRAPH_CURSOR_SECRET).
+ */
+export function defaultCursorSecret(fallback: string): string {
+  if (process.env.NODE_ENV !== 'production') return fallback;
+  if (processSecret === undefined) {
+    processSecret = randomBytes(32).toString('base64url');
+    console.warn(
+      'tablegraph: no cursorSecret with NODE_ENV=production: cursors are signed with a random secret of this process (they stop verifying after a restart and on other instances); set cursorSecret or TABLEGRAPH_CURSOR_SECRET',
+    );
+  }
+  return processSecret;
+}
 
 /**
  * What every backend offers its users by model (`backend.batchGet(User, keys)`, as the seed did),
@@ -65,6 +86,11 @@ export abstract class BackendBase implements Backend {
     keys: readonly KeyFor<M>[],
   ): Promise<(InstanceType<M> | null)[]> {
     return batchGet(this.own(model), keys as readonly object[]);
+  }
+
+  /** Listens to every successful write through this backend; answers the function that stops it. */
+  onChange(listener: ChangeListener): () => void {
+    return onChange(this, listener);
   }
 
   /** Every item of the model's entity type (a Scan filtered to it), never another's. */

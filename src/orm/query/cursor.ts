@@ -28,9 +28,9 @@ const bindings = new WeakMap<QueryPlan, string>();
 export function bindingOf(plan: QueryPlan): string {
   let binding = bindings.get(plan);
   if (binding === undefined) {
-    const { entity, index, operation, partition, sort, filter, ascending } = plan;
+    const { entity, index, operation, partition, sort, filter, ascending, members } = plan;
     binding = JSON.stringify(
-      canonical({ entity, index, operation, partition, sort, filter, ascending }),
+      canonical({ entity, index, operation, partition, sort, filter, ascending, members }),
     );
     bindings.set(plan, binding);
   }

@@ -2,6 +2,7 @@ import type { IndexAttributes } from '../layout.js';
 import type { CompiledModel, IndexPlan, KeyPlan } from '../model-meta.js';
 import { and, type Condition, conjuncts, fixedValues } from './conditions.js';
 import type { Operator } from './operators.js';
+import { compareText } from './order.js';
 
 /** A key condition on the sort key of the table or index being queried (DynamoDB's own operators). */
 export type SortCondition =
@@ -38,6 +39,18 @@ export interface QueryPlan {
   readonly clientOrder: readonly OrderSpec[] | null;
   /** The TTL attribute whose expired items are hidden, if the model has one. */
   readonly ttlAttribute: string | null;
+  /**
+   * An item collection read (several models of one partition): the entity types it returns, each with
+   * its TTL and what the engine must still filter for it. `entity` then names the collection.
+   */
+  readonly members?: readonly CollectionMember[];
+}
+
+/** One model's share of an item collection read. */
+export interface CollectionMember {
+  readonly entity: string;
+  readonly ttlAttribute: string | null;
+  readonly residual: Condition | null;
 }
 
 export interface PlanInput {
@@ -280,4 +293,106 @@ export function visibilityOf(
     of: [onAttribute(ttlAttribute, 'exists', false), onAttribute(ttlAttribute, 'gt', now)],
   };
   return { type: 'and', of: [type, live] };
+}
+
+/**
+ * What a read of `plan` may return: `visibilityOf` its entity, or for an item collection, any of its
+ * members' entity types (each with its own TTL and residual filter). Backends filter with this.
+ */
+export function planVisibility(plan: QueryPlan, entityAttribute: string, now: number): Condition {
+  const { members } = plan;
+  if (!members) return visibilityOf(plan.entity, entityAttribute, plan.ttlAttribute, now);
+  if (members.every((m) => m.ttlAttribute === null && m.residual === null))
+    return members.length === 1
+      ? onAttribute(entityAttribute, 'eq', members[0]!.entity)
+      : onAttribute(
+          entityAttribute,
+          'in',
+          members.map((m) => m.entity),
+        );
+  return {
+    type: 'or',
+    of: members.map(
+      (m) =>
+        and([
+          visibilityOf(m.entity, entityAttribute, m.ttlAttribute, now),
+          m.residual,
+        ]) as Condition,
+    ),
+  };
+}
+
+// ---- item collections -----------------------------------------------------------------------
+
+/** The inclusive sort-key range a condition selects; null bounds are open. */
+export function sortRange(sort: SortCondition | null): readonly [string | null, string | null] {
+  if (sort === null) return [null, null];
+  switch (sort.op) {
+    case 'eq':
+      return [sort.value, sort.value];
+    case 'beginsWith':
+      return [sort.value, sort.value + MAX];
+    case 'between':
+      return sort.value;
+    case 'gt':
+    case 'gte':
+      return [sort.value, null];
+    case 'lt':
+    case 'lte':
+      return [null, sort.value];
+  }
+}
+
+/** The lower of two bounds (null: unbounded below). */
+const lower = (a: string | null, b: string | null) =>
+  a === null || b === null ? null : compareText(a, b) <= 0 ? a : b;
+const upper = (a: string | null, b: string | null) =>
+  a === null || b === null ? null : compareText(a, b) >= 0 ? a : b;
+
+/**
+ * The narrowest single sort-key condition covering every range: the models' ranges derived from their
+ * key methods (`ORDER#…`, `PROFILE`, `TODO#…`) become one `BETWEEN lowest AND highest`. Items of other
+ * entity types inside it are read and filtered out; null when some range is unbounded on both sides.
+ */
+export function hullOf(
+  ranges: readonly (readonly [string | null, string | null])[],
+): SortCondition | null {
+  let [lo, hi] = ranges[0] ?? [null, null];
+  for (const [l, h] of ranges.slice(1)) [lo, hi] = [lower(lo, l), upper(hi, h)];
+  if (lo !== null && hi !== null)
+    return lo === hi ? { op: 'eq', value: lo } : { op: 'between', value: [lo, hi] };
+  if (lo !== null) return { op: 'gte', value: lo };
+  if (hi !== null) return { op: 'lte', value: hi };
+  return null;
+}
+
+/**
+ * The plan of one read over an item collection: the members' own keyed table plans (same partition)
+ * merged into one Query over the hull of their sort-key ranges, filtered to their entity types.
+ */
+export function planCollection(
+  members: readonly QueryPlan[],
+  ascending: boolean,
+  sort: SortCondition | null = members.length === 1
+    ? members[0]!.sort
+    : hullOf(members.map((m) => sortRange(m.sort))),
+): QueryPlan {
+  const first = members[0]!;
+  return {
+    entity: members.map((m) => m.entity).join('|'),
+    index: null,
+    operation: 'query',
+    partition: first.partition,
+    sort,
+    filter: null,
+    residual: null,
+    ascending,
+    clientOrder: null,
+    ttlAttribute: null,
+    members: members.map((m) => ({
+      entity: m.entity,
+      ttlAttribute: m.ttlAttribute,
+      residual: m.residual,
+    })),
+  };
 }

@@ -3,6 +3,7 @@ import { nowSeconds } from '../instances.js';
 import type { StoredItem, StoredKey } from '../layout.js';
 import type { CompiledModel } from '../model-meta.js';
 import type { ModelContext } from '../registry.js';
+import type { Condition } from './conditions.js';
 import { type PlanInput, planQuery, type QueryPlan } from './plan.js';
 
 // Reading a plan: the plan cache, and page filling over DynamoDB's Limit-before-filter reads.
@@ -20,10 +21,7 @@ export function cachedPlan(model: CompiledModel, input: PlanInput): QueryPlan {
     cache = new Map();
     planCache.set(model, cache);
   }
-  const key = JSON.stringify(
-    [input.filter, input.order, input.index ?? '\u0000', input.reverse],
-    (_k, v: unknown) => (v instanceof Set ? { $set: [...v] } : v),
-  );
+  const key = planKey(input);
   let plan = cache.get(key);
   if (!plan) {
     plan = Object.freeze(planQuery(model, input));
@@ -31,6 +29,56 @@ export function cachedPlan(model: CompiledModel, input: PlanInput): QueryPlan {
     cache.set(key, plan);
   }
   return plan;
+}
+
+// Private: the cache key of a plan input, one pass over the conditions (a JSON.stringify with a
+// replacer cost more than planning small queries). Conditions by field, operator and the caller's
+// value (`raw`: the stored `value` is derived from it); the index: any (undefined), the table (null)
+// or one by name.
+function planKey(input: PlanInput): string {
+  let key = conditionKey(input.filter);
+  key += '\u0001';
+  for (const o of input.order) key += `${o.field}${o.descending ? '-' : '+'},`;
+  key +=
+    input.index === undefined
+      ? '\u0001*'
+      : input.index === null
+        ? '\u0001-'
+        : `\u0001=${input.index}`;
+  return input.reverse ? `${key}\u0001r` : key;
+}
+
+function conditionKey(c: Condition | null): string {
+  if (c === null) return '';
+  switch (c.type) {
+    case 'compare':
+      return `(${c.field}\u0000${c.op}\u0000${valueKey(c.raw)})`;
+    case 'not':
+      return `!${conditionKey(c.of)}`;
+    default: {
+      let key = c.type === 'and' ? '&[' : '|[';
+      for (const x of c.of) key += `${conditionKey(x)},`;
+      return `${key}]`;
+    }
+  }
+}
+
+function valueKey(v: unknown): string {
+  switch (typeof v) {
+    case 'string':
+      return JSON.stringify(v);
+    case 'number':
+    case 'boolean':
+      return String(v);
+    case 'object':
+      if (v === null) return 'null';
+      if (v instanceof Date) return `D${v.getTime()}`;
+      if (v instanceof Set) return `S${valueKey([...v])}`;
+      if (Array.isArray(v)) return `[${v.map(valueKey).join(',')}]`;
+      return `O${JSON.stringify(v)}`;
+    default:
+      return typeof v;
+  }
 }
 
 /** How far past the page a filtered read looks ahead before it knows the filter's selectivity. */
@@ -44,7 +92,10 @@ const MAX_READ = 1000;
  */
 function readSize(plan: QueryPlan, want: number, matched: number, scanned: number): number {
   const filtered =
-    plan.operation === 'scan' || plan.residual !== null || plan.ttlAttribute !== null;
+    plan.operation === 'scan' ||
+    plan.residual !== null ||
+    plan.ttlAttribute !== null ||
+    plan.members?.some((m) => m.residual !== null || m.ttlAttribute !== null) === true;
   const ratio =
     scanned > 0 ? Math.max(matched / scanned, 0.02) : filtered ? 1 / FIRST_READ_AHEAD : 1;
   return Math.min(MAX_READ, Math.max(want, Math.ceil(want / ratio)));

@@ -27,7 +27,7 @@ import {
   type WriteOp,
 } from '../../backend.js';
 import type { RequestEvent } from '../../capacity.js';
-import { BackendError, ConfigurationError } from '../../errors.js';
+import { BackendError, ConfigurationError, ValidationError } from '../../errors.js';
 import {
   type ItemAdapter,
   type ItemLayout,
@@ -35,9 +35,10 @@ import {
   type StoredItem,
   type StoredKey,
 } from '../../layout.js';
+import { DYNAMODB_LIMITS } from '../../limits.js';
 import type { QueryPlan } from '../../query/plan.js';
 import { type AnyModelClass, modelOf } from '../../registry.js';
-import { BackendBase } from '../backend-base.js';
+import { BackendBase, defaultCursorSecret } from '../backend-base.js';
 import { DynamoDBAdapter } from './adapter.js';
 import {
   AttemptFailed,
@@ -105,6 +106,23 @@ function errorName(error: unknown): string {
 function wrap(operation: string, error: unknown): BackendError {
   const message = (error as Error | null)?.message ?? String(error);
   return new BackendError(operation, `${errorName(error) || 'Error'}: ${message}`, error);
+}
+
+const ITEM_TOO_LARGE = /Item size (to update )?has exceeded the maximum allowed size/;
+
+// The one DynamoDB limit the ORM cannot check before sending: the size of the item an update leaves
+// (it depends on the stored item). The same ValidationError the in-memory backend raises.
+function oversize(layout: ItemLayout, error: unknown, message = ''): ValidationError | null {
+  const text = message || ((error as Error | null)?.message ?? '');
+  if (!ITEM_TOO_LARGE.test(text)) return null;
+  return new ValidationError(layout.model.entity, [
+    {
+      path: '',
+      message: `the updated item would exceed DynamoDB's item size limit of ${DYNAMODB_LIMITS.itemBytes} bytes (400 KB) (${text})`,
+      expected: `item size <= ${DYNAMODB_LIMITS.itemBytes} bytes`,
+      received: 'a larger item',
+    },
+  ]);
 }
 
 function hasAtomicChanges(atomic: AtomicChanges | undefined): boolean {
@@ -184,7 +202,8 @@ export class DynamoDBBackend extends BackendBase {
     this.options = options;
     this.tableName = options.tableName;
     this.adapter = options.adapter ?? new DynamoDBAdapter();
-    this.cursorSecret = options.cursorSecret ?? `tablegraph:${options.tableName}`;
+    this.cursorSecret =
+      options.cursorSecret ?? defaultCursorSecret(`tablegraph:${options.tableName}`);
     this.retry = { ...defaultRetryPolicy, ...options.retry };
     this.operationRetry = { ...defaultOperationRetryPolicy, ...options.operationRetry };
     this.onRequest = options.onRequest;
@@ -313,7 +332,12 @@ export class DynamoDBBackend extends BackendBase {
           // Engines that ignore ReturnValuesOnConditionCheckFailure (dynalite): read the item, so a
           // stale version (item present) is told apart from a missing item, and an earlier attempt
           // of this call recognised.
-          if (current === null && (op.type === 'update' || (maybeApplied && op.type === 'put')))
+          if (
+            current === null &&
+            (op.type === 'update' ||
+              (op.type === 'delete' && op.condition) ||
+              (maybeApplied && op.type === 'put'))
+          )
             current = await this.getItem(layout, keyOf(layout, op), { consistent: true });
           if (maybeApplied) {
             // An earlier attempt of this call may have been applied: is the stored item its result?
@@ -353,6 +377,8 @@ export class DynamoDBBackend extends BackendBase {
             return (op as { returnNew: boolean }).returnNew ? current : null;
           continue;
         }
+        if (errorName(error) === 'ValidationException')
+          throw oversize(layout, error) ?? wrap(operation, error);
         if (!maybeApplied) throw wrap(operation, error);
         // Out of retries after a lost response: say that the write may have been applied.
         const detail = `${errorName(error) || 'Error'}: ${(error as Error | null)?.message ?? String(error)}`;
@@ -562,10 +588,11 @@ export class DynamoDBBackend extends BackendBase {
     const command = build();
     track(command, () => true);
     try {
+      const returned = await send(command);
+      if (returned.length === 0) return { ok: true, left: [] };
+      // What the engine hands back is ours; if it cannot be matched, keep it as it came (never drop one).
       const byId = new Map(pending.map((r) => [id(r), r]));
-      const left = (await send(command)) // what the engine hands back is ours; if it cannot be matched, keep it as it came (never drop one)
-        .map((k) => byId.get(id(k)) ?? (k as T));
-      return { ok: true, left };
+      return { ok: true, left: returned.map((k) => byId.get(id(k)) ?? (k as T)) };
     } catch (raw) {
       const error = unwrapAttempt(raw);
       return {
@@ -657,6 +684,11 @@ export class DynamoDBBackend extends BackendBase {
             .CancellationReasons ?? [];
         const index = reasons.findIndex((r) => r.Code === 'ConditionalCheckFailed');
         if (index >= 0) throw new ConditionFailed(currentItem(reasons[index]!.Item), index);
+        const big = reasons.findIndex((r) => r.Code === 'ValidationError');
+        const tooLarge =
+          big >= 0 &&
+          oversize(writes[big]!.layout, error, (reasons[big] as { Message?: string }).Message);
+        if (tooLarge) throw tooLarge;
       }
       throw wrap('TransactWriteItems', error);
     }

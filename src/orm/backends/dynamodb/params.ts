@@ -1,7 +1,7 @@
 import type { PageRequest, WriteOp } from '../../backend.js';
 import type { ItemLayout, StoredKey } from '../../layout.js';
 import { and, conjuncts } from '../../query/conditions.js';
-import { keyConditionOf, type QueryPlan, visibilityOf } from '../../query/plan.js';
+import { keyConditionOf, planVisibility, type QueryPlan } from '../../query/plan.js';
 import { conditionExpression, Placeholders } from './expressions.js';
 
 // Pure request builders: a WriteOp or a QueryPlan in, SDK command input out. No I/O here.
@@ -75,7 +75,11 @@ export function writeParams(
       };
     }
     case 'delete': {
-      const condition = op.ifExists ? existence(layout, p, true) : undefined;
+      const conditions = [
+        ...(op.ifExists ? [existence(layout, p, true)] : []),
+        ...(op.condition ? [conditionExpression(op.condition, p)] : []),
+      ];
+      const condition = conditions.length > 0 ? conditions.join(' AND ') : undefined;
       return {
         command: 'delete',
         input: {
@@ -164,12 +168,7 @@ export function readParams(
   projection: readonly string[] | null = null,
 ): { command: 'query' | 'scan'; input: Input } {
   const p = new Placeholders();
-  const visible = visibilityOf(
-    plan.entity,
-    layout.adapter.entityTypeAttribute,
-    plan.ttlAttribute,
-    now,
-  );
+  const visible = planVisibility(plan, layout.adapter.entityTypeAttribute, now);
   const FilterExpression = conjuncts(and([visible, plan.residual]))
     .map((c) => conditionExpression(c, p))
     .join(' AND ');

@@ -6,8 +6,8 @@ import {
   type ReadOptions,
   type WriteOp,
 } from '../../backend.js';
-import { itemSize, type RequestEvent, readUnits, writeUnits } from '../../capacity.js';
-import { BackendError } from '../../errors.js';
+import { type RequestEvent, readUnits, writeUnits } from '../../capacity.js';
+import { BackendError, ValidationError, type ValidationIssue } from '../../errors.js';
 import {
   type AdapterOptions,
   type IndexAttributes,
@@ -16,12 +16,14 @@ import {
   type StoredItem,
   type StoredKey,
 } from '../../layout.js';
+import { checkSize, itemSize } from '../../limits.js';
 import { and } from '../../query/conditions.js';
 import { matches } from '../../query/evaluate.js';
 import { compareText } from '../../query/order.js';
-import { keyConditionOf, visibilityOf } from '../../query/plan.js';
+import { planVisibility, type QueryPlan, type SortCondition } from '../../query/plan.js';
 import { type AnyModelClass, modelOf } from '../../registry.js';
-import { BackendBase } from '../backend-base.js';
+import { BackendBase, defaultCursorSecret } from '../backend-base.js';
+import { SortedChunks } from './sorted.js';
 
 export interface InMemoryBackendOptions {
   /** Attribute names, as for DynamoDB (the items are laid out the same way). */
@@ -95,6 +97,98 @@ function applyAtomic(item: StoredItem, atomic: AtomicChanges): void {
   }
 }
 
+/** DynamoDB ends a Query or Scan page after 1 MB of items read (before the filter). */
+const PAGE_BYTES = 1024 * 1024;
+
+/**
+ * The items of one index (the table's, or a GSI's), as the engine keeps them: partitions in key
+ * order, each an ordered run sorted by the index's sort key (a GSI's ties broken by the table key),
+ * so a page starts by binary search on its key, never by a walk of the store.
+ */
+class OrderedIndex {
+  readonly partitions = new Map<string, SortedChunks<StoredItem>>();
+  readonly keys = new SortedChunks<string>(compareText);
+  /** Order inside one partition. */
+  readonly compare: (a: StoredItem, b: StoredItem) => number;
+
+  constructor(
+    readonly attrs: { readonly partition: string; readonly sort: string | null },
+    table: { readonly partition: string; readonly sort: string } | null,
+  ) {
+    const sort = attrs.sort;
+    const bySort = sort
+      ? (a: StoredItem, b: StoredItem) => compareText(a[sort] as string, b[sort] as string)
+      : () => 0;
+    this.compare = table
+      ? (a, b) =>
+          bySort(a, b) ||
+          compareText(a[table.partition] as string, b[table.partition] as string) ||
+          compareText(a[table.sort] as string, b[table.sort] as string)
+      : bySort;
+  }
+
+  /** A GSI is sparse: an item is in it only with string values for its key attributes. */
+  holds(item: StoredItem): boolean {
+    const { partition, sort } = this.attrs;
+    return typeof item[partition] === 'string' && (sort === null || typeof item[sort] === 'string');
+  }
+
+  add(item: StoredItem): void {
+    const pk = item[this.attrs.partition] as string;
+    let run = this.partitions.get(pk);
+    if (!run) {
+      run = new SortedChunks(this.compare);
+      this.partitions.set(pk, run);
+      this.keys.upsert(pk);
+    }
+    run.upsert(item);
+  }
+
+  remove(item: StoredItem): void {
+    const pk = item[this.attrs.partition] as string;
+    const run = this.partitions.get(pk);
+    if (!run) return;
+    run.delete(item);
+    if (run.size === 0) {
+      this.partitions.delete(pk);
+      this.keys.delete(pk);
+    }
+  }
+}
+
+// Private: bounds of a sort-key condition, as predicates that hold for a prefix of the sort order
+// (below the range) and for a suffix (above it), so the range is found by two binary searches.
+function belowRange(c: SortCondition, v: string): boolean {
+  switch (c.op) {
+    case 'eq':
+    case 'gte':
+    case 'beginsWith':
+      return compareText(v, c.value) < 0;
+    case 'gt':
+      return compareText(v, c.value) <= 0;
+    case 'between':
+      return compareText(v, c.value[0]) < 0;
+    default:
+      return false;
+  }
+}
+function aboveRange(c: SortCondition, v: string): boolean {
+  switch (c.op) {
+    case 'eq':
+    case 'lte':
+      return compareText(v, c.value) > 0;
+    case 'lt':
+      return compareText(v, c.value) >= 0;
+    case 'between':
+      return compareText(v, c.value[1]) > 0;
+    case 'beginsWith':
+      // Every string starting with the prefix sorts right after it, as one run.
+      return compareText(v, c.value) > 0 && !v.startsWith(c.value);
+    default:
+      return false;
+  }
+}
+
 /**
  * A backend that keeps items in memory, laid out, ordered, paged and conditioned exactly as
  * DynamoDB does, so the one contract suite runs unchanged against both. Items are copied in and
@@ -104,62 +198,58 @@ export class InMemoryBackend extends BackendBase {
   readonly name = 'memory';
   readonly adapter: ItemAdapter;
   readonly cursorSecret: string;
-  /** Items in table key order (partition, then sort key, as UTF-8 bytes). */
-  private readonly items: StoredItem[] = [];
   private readonly byKey = new Map<string, StoredItem>();
+  /** Items in table key order (partition, then sort key, as UTF-8 bytes). */
+  private table: OrderedIndex;
+  /** GSIs by key attribute names, built on their first query, then kept in step with every write. */
+  private readonly gsis = new Map<string, OrderedIndex>();
 
   constructor(options: InMemoryBackendOptions = {}) {
     super();
     this.adapter =
       options.adapter instanceof ItemAdapter ? options.adapter : new ItemAdapter(options.adapter);
-    this.cursorSecret = options.cursorSecret ?? 'tablegraph-development-cursor-secret';
+    this.cursorSecret =
+      options.cursorSecret ?? defaultCursorSecret('tablegraph-development-cursor-secret');
     this.onRequest = options.onRequest;
+    this.table = this.emptyTable();
+  }
+
+  private emptyTable(): OrderedIndex {
+    return new OrderedIndex(
+      { partition: this.adapter.pkAttribute, sort: this.adapter.skAttribute },
+      null,
+    );
   }
 
   /** Removes every item, or only the items of one model. */
   clear(model?: AnyModelClass): void {
-    if (!model) {
-      this.items.length = 0;
-      this.byKey.clear();
-      return;
-    }
-    const entity = modelOf(model).entity;
-    const keep = this.items.filter((i) => i[this.adapter.entityTypeAttribute] !== entity);
-    this.items.length = 0;
+    const entity = model ? modelOf(model).entity : null;
+    const keep =
+      entity === null
+        ? []
+        : [...this.byKey.values()].filter((i) => i[this.adapter.entityTypeAttribute] !== entity);
     this.byKey.clear();
+    this.gsis.clear();
+    this.table = this.emptyTable();
     for (const item of keep) this.insert(item);
   }
 
   /** How many items are stored (all entity types). */
   get size(): number {
-    return this.items.length;
+    return this.byKey.size;
   }
 
   private id(key: StoredKey): string {
     return `${key[this.adapter.pkAttribute]}\u0000${key[this.adapter.skAttribute]}`;
   }
 
-  private compareTable(a: StoredItem, b: StoredItem): number {
-    const { pkAttribute: pk, skAttribute: sk } = this.adapter;
-    return (
-      compareText(a[pk] as string, b[pk] as string) || compareText(a[sk] as string, b[sk] as string)
-    );
-  }
-
   private insert(item: StoredItem): void {
     const id = this.id(item as StoredKey);
     const existing = this.byKey.get(id);
-    if (existing) this.items[this.items.indexOf(existing)] = item;
-    else {
-      let lo = 0;
-      let hi = this.items.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (this.compareTable(this.items[mid]!, item) < 0) lo = mid + 1;
-        else hi = mid;
-      }
-      this.items.splice(lo, 0, item);
-    }
+    if (existing)
+      for (const gsi of this.gsis.values()) if (gsi.holds(existing)) gsi.remove(existing);
+    this.table.add(item);
+    for (const gsi of this.gsis.values()) if (gsi.holds(item)) gsi.add(item);
     this.byKey.set(id, item);
   }
 
@@ -167,8 +257,24 @@ export class InMemoryBackend extends BackendBase {
     const id = this.id(key);
     const existing = this.byKey.get(id);
     if (!existing) return;
-    this.items.splice(this.items.indexOf(existing), 1);
+    this.table.remove(existing);
+    for (const gsi of this.gsis.values()) if (gsi.holds(existing)) gsi.remove(existing);
     this.byKey.delete(id);
+  }
+
+  private indexOf(attrs: IndexAttributes): OrderedIndex {
+    if (attrs.index === null) return this.table;
+    const name = `${attrs.partition}\u0000${attrs.sort ?? ''}`;
+    let gsi = this.gsis.get(name);
+    if (!gsi) {
+      gsi = new OrderedIndex(attrs, {
+        partition: this.adapter.pkAttribute,
+        sort: this.adapter.skAttribute,
+      });
+      for (const item of this.byKey.values()) if (gsi.holds(item)) gsi.add(item);
+      this.gsis.set(name, gsi);
+    }
+    return gsi;
   }
 
   async getItem(
@@ -192,7 +298,7 @@ export class InMemoryBackend extends BackendBase {
     const id = this.id(op.type === 'put' ? (op.item as StoredKey) : op.key);
     const before = this.byKey.get(id);
     try {
-      this.check(op, 0);
+      this.check(layout, op, 0);
     } catch (error) {
       // A refused write is a request whose cost DynamoDB's error does not report: counted, 0 units.
       this.report(operation, 0, 0);
@@ -203,8 +309,9 @@ export class InMemoryBackend extends BackendBase {
     return out;
   }
 
-  // Private: throws ConditionFailed when the write's condition does not hold.
-  private check(op: WriteOp, index: number): void {
+  // Private: throws ConditionFailed when the write's condition does not hold, and, as DynamoDB, a
+  // ValidationError when an update would make the item larger than 400 KB.
+  private check(layout: ItemLayout, op: WriteOp, index: number): void {
     const existing = this.byKey.get(this.id(op.type === 'put' ? (op.item as StoredKey) : op.key));
     if (op.type === 'put') {
       if (op.ifNotExists && existing) throw new ConditionFailed(clone(existing), index);
@@ -218,8 +325,33 @@ export class InMemoryBackend extends BackendBase {
       existing[op.ifVersion.attr] !== op.ifVersion.value
     )
       throw new ConditionFailed(clone(existing), index);
-    if (op.type === 'update' && op.condition && !matches(op.condition, existing ?? {}))
+    if (
+      (op.type === 'update' || op.type === 'delete') &&
+      op.condition &&
+      !matches(op.condition, existing ?? {})
+    )
       throw new ConditionFailed(existing ? clone(existing) : null, index);
+    if (op.type === 'update') {
+      const next = this.updated(existing, op);
+      const issues: ValidationIssue[] = [];
+      checkSize(next, itemSize(next), '', issues, 'the updated item');
+      if (issues.length > 0) throw new ValidationError(layout.model.entity, issues);
+    }
+  }
+
+  // Private: the item an update leaves (the stored one, or its key, with the changes applied).
+  private updated(
+    existing: StoredItem | undefined,
+    op: Extract<WriteOp, { type: 'update' }>,
+  ): StoredItem {
+    const next: StoredItem = existing ? clone(existing) : { ...op.key };
+    Object.assign(next, clone(op.set));
+    for (const attr of op.remove) delete next[attr];
+    for (const [attr, v] of Object.entries(op.setIfMissing))
+      if (next[attr] === undefined) next[attr] = clone(v);
+    if (op.increment) next[op.increment] = ((next[op.increment] as number | undefined) ?? 0) + 1;
+    if (op.atomic) applyAtomic(next, op.atomic);
+    return next;
   }
 
   private apply(op: WriteOp): StoredItem | null {
@@ -235,15 +367,7 @@ export class InMemoryBackend extends BackendBase {
       case 'check':
         return null;
       case 'update': {
-        const existing = this.byKey.get(this.id(op.key));
-        const next: StoredItem = existing ? clone(existing) : { ...op.key };
-        Object.assign(next, clone(op.set));
-        for (const attr of op.remove) delete next[attr];
-        for (const [attr, v] of Object.entries(op.setIfMissing))
-          if (next[attr] === undefined) next[attr] = clone(v);
-        if (op.increment)
-          next[op.increment] = ((next[op.increment] as number | undefined) ?? 0) + 1;
-        if (op.atomic) applyAtomic(next, op.atomic);
+        const next = this.updated(this.byKey.get(this.id(op.key)), op);
         this.insert(next);
         return op.returnNew ? clone(next) : null;
       }
@@ -253,109 +377,79 @@ export class InMemoryBackend extends BackendBase {
   async queryPage(request: PageRequest): Promise<PageResult> {
     const { plan, layout, limit, startKey, countOnly, now, projection } = request;
     const attrs = layout.attributesOf(plan.index);
-    const candidates = this.candidates(
-      plan.operation === 'query' ? plan.partition : null,
-      attrs,
-      plan.index !== null,
-    );
-    if (plan.operation === 'query' && !plan.ascending) candidates.reverse();
-    let i = 0;
-    if (startKey) {
-      const position = this.positionIndex(
-        candidates,
-        startKey,
-        layout,
-        plan.index,
-        plan.operation === 'scan' || plan.ascending,
-      );
-      i = position + 1;
-    }
+    // As DynamoDB: the key condition selects what is read (and counts against Limit and the 1 MB
+    // page), then the filter. The key range is the walk itself.
+    const filter = and([
+      planVisibility(plan, this.adapter.entityTypeAttribute, now),
+      plan.residual,
+    ])!;
     const out: StoredItem[] = [];
     let count = 0;
     let evaluated = 0;
     let bytes = 0;
-    // As DynamoDB: the key condition selects what is read (and counts against Limit), then the filter.
-    const key = keyConditionOf(plan, attrs);
-    const filter = and([
-      visibilityOf(plan.entity, this.adapter.entityTypeAttribute, plan.ttlAttribute, now),
-      plan.residual,
-    ])!;
-    for (; i < candidates.length && (limit === null || evaluated < limit); i++) {
-      const item = candidates[i]!;
-      if (key && !matches(key, item)) continue;
+    let last: StoredItem | null = null;
+    let more = false;
+    const cap = limit ?? Number.POSITIVE_INFINITY;
+    for (const item of this.walk(this.indexOf(attrs), plan, startKey)) {
+      if (evaluated >= cap || bytes >= PAGE_BYTES) {
+        more = true;
+        break;
+      }
       evaluated++;
       // DynamoDB charges every item read, before the filter and whatever the projection.
       bytes += itemSize(item);
+      last = item;
       if (!matches(filter, item)) continue;
       count++;
       if (!countOnly) out.push(project(item, projection));
     }
-    const lastKey =
-      i < candidates.length && evaluated > 0
-        ? layout.positionOf(candidates[i - 1]!, plan.index)
-        : null;
+    const lastKey = more && last ? layout.positionOf(last, plan.index) : null;
     // A Query or Scan adds up the sizes of the items it read, then rounds to 4 KB (eventually consistent).
     const units = readUnits(bytes, false);
     this.report(plan.operation === 'query' ? 'Query' : 'Scan', units, 0);
     return { items: out, count, scanned: evaluated, lastKey, readUnits: units };
   }
 
-  // Private: the items a Query (one partition) or Scan walks, in the engine's order.
-  private candidates(
-    partition: string | null,
-    attrs: IndexAttributes,
-    isIndex: boolean,
-  ): StoredItem[] {
-    if (!isIndex)
-      return partition === null
-        ? this.items
-        : this.items.filter((i) => i[attrs.partition] === partition);
-    const inIndex = this.items.filter(
-      (i) =>
-        typeof i[attrs.partition] === 'string' &&
-        (attrs.sort === null || typeof i[attrs.sort] === 'string'),
-    );
-    const selected =
-      partition === null ? inIndex : inIndex.filter((i) => i[attrs.partition] === partition);
-    return selected.sort(
-      (a, b) =>
-        compareText(a[attrs.partition] as string, b[attrs.partition] as string) ||
-        (attrs.sort ? compareText(a[attrs.sort] as string, b[attrs.sort] as string) : 0) ||
-        this.compareTable(a, b),
-    );
-  }
-
-  // Private: the index of the item a cursor points at (the engine resumes after it, even if it was deleted).
-  private positionIndex(
-    candidates: StoredItem[],
-    startKey: StoredKey,
-    layout: ItemLayout,
-    index: string | null,
-    ascending: boolean,
-  ): number {
-    const id = JSON.stringify(startKey);
-    for (let i = 0; i < candidates.length; i++)
-      if (JSON.stringify(layout.positionOf(candidates[i]!, index)) === id) return i;
-    // The item is gone: resume at the first item after its position.
-    const probe = { ...startKey } as StoredItem;
-    const sign = ascending ? 1 : -1;
-    const after = candidates.findIndex(
-      (c) => sign * this.comparePosition(c, probe, layout, index) > 0,
-    );
-    return after < 0 ? candidates.length - 1 : after - 1;
-  }
-
-  private comparePosition(
-    a: StoredItem,
-    b: StoredItem,
-    layout: ItemLayout,
-    index: string | null,
-  ): number {
-    const attrs = layout.attributesOf(index);
-    const c =
-      compareText(a[attrs.partition] as string, b[attrs.partition] as string) ||
-      (attrs.sort ? compareText(a[attrs.sort] as string, b[attrs.sort] as string) : 0);
-    return c || (index ? this.compareTable(a, b) : 0);
+  // Private: the items a Query (its key range in one partition) or a Scan (every partition) reads,
+  // in the engine's order, from just after `startKey` (which need not exist any more).
+  private *walk(
+    index: OrderedIndex,
+    plan: QueryPlan,
+    startKey: StoredKey | null,
+  ): Generator<StoredItem> {
+    const { compare } = index;
+    if (plan.operation === 'scan') {
+      const pk = index.attrs.partition;
+      const from = startKey ? index.keys.seek((k) => compareText(k, startKey[pk]!) < 0) : undefined;
+      for (const partition of index.keys.forward(from)) {
+        const run = index.partitions.get(partition)!;
+        const at =
+          startKey && partition === startKey[pk]
+            ? run.seek((x) => compare(x, startKey) <= 0)
+            : undefined;
+        yield* run.forward(at);
+      }
+      return;
+    }
+    const run = index.partitions.get(plan.partition!);
+    if (!run) return;
+    const sort = index.attrs.sort;
+    const range = sort && plan.sort ? plan.sort : null;
+    const below = (x: StoredItem) => range !== null && belowRange(range, x[sort!] as string);
+    const above = (x: StoredItem) => range !== null && aboveRange(range, x[sort!] as string);
+    if (plan.ascending) {
+      const from = run.seek((x) => below(x) || (startKey !== null && compare(x, startKey) <= 0));
+      for (const x of run.forward(from)) {
+        if (above(x)) return;
+        yield x;
+      }
+    } else {
+      const to = run.seek((x) => !above(x) && (startKey === null || compare(x, startKey) < 0));
+      for (const x of run.backward(to)) {
+        if (below(x)) return;
+        yield x;
+      }
+    }
   }
 
   async batchGetItems(
@@ -409,11 +503,11 @@ export class InMemoryBackend extends BackendBase {
     startKey: StoredKey | null,
   ): Promise<{ keys: StoredKey[]; lastKey: StoredKey | null }> {
     const { partition: pk, sort: sk } = layout.table;
-    const all = this.items.filter((i) => i[pk] === partition);
+    const run = this.table.partitions.get(partition);
     const from = startKey
-      ? all.findIndex((i) => compareText(i[sk!] as string, startKey[sk!]!) > 0)
-      : 0;
-    const page = from < 0 ? [] : all.slice(from);
+      ? run?.seek((i) => compareText(i[sk!] as string, startKey[sk!]!) <= 0)
+      : undefined;
+    const page = [...(run?.forward(from) ?? [])];
     // A consistent Query: the sizes of the items read (whole items: projections do not lower it).
     this.report(
       'Query',
@@ -446,7 +540,7 @@ export class InMemoryBackend extends BackendBase {
       );
     const before = writes.map((_, i) => this.byKey.get(ids[i]!));
     try {
-      for (const [i, { op }] of writes.entries()) this.check(op, i);
+      for (const [i, { layout, op }] of writes.entries()) this.check(layout, op, i);
     } catch (error) {
       this.report('TransactWriteItems', 0, 0);
       throw error;
