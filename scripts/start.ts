@@ -3,6 +3,8 @@
 // (src/cli.ts): PORT, HOST, TABLE_NAME, DYNAMODB_ENDPOINT, TABLEGRAPH_ENGINE=aws, AWS_REGION,
 // TABLEGRAPH_MEMORY=1 (or --memory), TABLEGRAPH_DATA_DIR, TABLEGRAPH_MODELS, TABLEGRAPH_CURSOR_SECRET.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+// Development: answers carry extensions.cost (requests and capacity units).
+process.env.NODE_ENV ??= 'development';
 
 const { runCli } = await import('../src/cli.js');
 const code = await runCli(['serve', ...process.argv.slice(2)], {

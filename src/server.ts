@@ -65,7 +65,8 @@ export interface ServerOptions {
   /**
    * Cost: operations whose estimated reads exceed `maxReads` (default 5000 items) are refused
    * before execution (`QUERY_TOO_COSTLY`); each answer's `extensions.cost` carries the engine
-   * requests and read/write capacity units it consumed (default: on, off in production);
+   * requests and read/write capacity units it consumed (default: on when NODE_ENV is
+   * `development`, as `npm start` sets it; never by default in production);
    * `onCost` receives the same for logging and metrics. `false` turns all of it off.
    */
   readonly cost?: CostOptions | false;
@@ -266,7 +267,13 @@ export function createServer(
       useExecutionCancellation(),
       ...(options.cost === false
         ? []
-        : [useTablegraphCost({ extensions: !production, ...options.cost })]),
+        : [
+            useTablegraphCost({
+              // Development only by default: answers compared whole (tests, caches) stay as they were.
+              extensions: !production && process.env.NODE_ENV === 'development',
+              ...options.cost,
+            }),
+          ]),
     ],
   });
   if (hub) hubs.set(yoga, hub);
