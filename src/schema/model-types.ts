@@ -5,8 +5,8 @@ import {
   type KeyPlan,
   type ModelBase,
   modelOf,
-  type Query,
 } from '../orm/index.js';
+import type { ModelAccess } from './auth.js';
 import type { TablegraphBuilder } from './builder.js';
 import { type DynamicFields, dynamic, fieldMap } from './dynamic.js';
 import { type FieldNaming, fieldNaming, type ModelNames, namesOf, upperFirst } from './names.js';
@@ -36,6 +36,8 @@ export interface GeneratedModel {
   readonly tableKey: readonly KeyField[];
   /** The `orderBy` enum of each index that orders by a field (null: the table). */
   readonly orders: ReadonlyMap<string | null, string>;
+  /** Who may read and write it (auth.ts); open when the schema has no rules for the model. */
+  readonly access: ModelAccess;
 }
 
 export type Values = Record<string, unknown>;
@@ -75,15 +77,6 @@ export function whereOf(g: GeneratedModel, where: Values): Values {
   return out;
 }
 
-/** Narrows a query by a GraphQL `where` input. */
-export function withWhere<M extends AnyModelClass>(
-  g: GeneratedModel,
-  query: Query<M>,
-  where: Values | null | undefined,
-): Query<M> {
-  return where ? query.and(whereOf(g, where) as Parameters<Query<M>['and']>[0]) : query;
-}
-
 /** GraphQL arguments for key fields (under their GraphQL names), typed like the fields. */
 export function keyArgs(
   t: DynamicFields,
@@ -102,7 +95,11 @@ export function keyArgs(
 }
 
 /** Declares a model's refs (object, where input, connection, enums) before any type is implemented, so relations can point at any model. */
-export function declareModel(builder: TablegraphBuilder, cls: AnyModelClass): GeneratedModel {
+export function declareModel(
+  builder: TablegraphBuilder,
+  cls: AnyModelClass,
+  access: ModelAccess,
+): GeneratedModel {
   const model = modelOf(cls);
   const names = namesOf(model);
   const naming = fieldNaming(model);
@@ -147,5 +144,6 @@ export function declareModel(builder: TablegraphBuilder, cls: AnyModelClass): Ge
     ),
     tableKey: keyFields(model, [model.table.partition, model.table.sort]),
     orders: declareOrders(builder, model, names, naming),
+    access,
   };
 }

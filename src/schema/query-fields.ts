@@ -1,7 +1,8 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Query } from '../orm/index.js';
+import { authorizedConnection, readable } from './authorized.js';
 import type { TablegraphBuilder } from './builder.js';
-import { type ConnectionArgs, type PageLimits, resolveConnection } from './connections.js';
+import type { ConnectionArgs, PageLimits } from './connections.js';
 import { dynamic, fieldMap } from './dynamic.js';
 import { guard } from './errors.js';
 import { resolveLookup } from './lookups.js';
@@ -12,7 +13,6 @@ import {
   keyArgs,
   keyFields,
   type Values,
-  withWhere,
 } from './model-types.js';
 import { indexSuffix, upperFirst } from './names.js';
 import { type Direction, orderArg, ordered } from './ordering.js';
@@ -51,15 +51,17 @@ export function addQueryFields(
             (
               _root: unknown,
               args: ConnectionArgs & Values & { where?: Values | null; orderBy?: Direction | null },
+              ctx: unknown,
             ) => {
               const fixed = Object.fromEntries(
                 pk.map((k) => [k.name, args[naming.toGraphQL(k.name)]]),
               );
-              return resolveConnection(
-                ordered(
-                  withWhere(g, Query.of(cls, fixed).usingIndex(index), args.where),
-                  args.orderBy,
-                ),
+              return authorizedConnection(
+                g,
+                ctx,
+                ordered(Query.of(cls, fixed).usingIndex(index), args.orderBy),
+                fixed,
+                args.where,
                 args,
                 limits,
               );
@@ -75,17 +77,23 @@ export function addQueryFields(
         nullable: true,
         description: `One ${names.type} by its key, or null.`,
         args: keyArgs(f, g, g.tableKey),
-        resolve: guard((_root: unknown, args: Values, ctx: unknown, info: GraphQLResolveInfo) =>
-          resolveLookup(cls, names.type, given(g, args), ctx, info, limits),
-        ),
+        resolve: guard((_root: unknown, args: Values, ctx: unknown, info: GraphQLResolveInfo) => {
+          const key = given(g, args);
+          // The rules decide on the parent as for any lookup; lookups.ts reads its relations with it
+          // only where they let the caller list them.
+          return readable(g, ctx, key, () =>
+            resolveLookup(cls, names.type, key, ctx, info, limits),
+          );
+        }),
       }),
       [names.plural]: f.connection(
         {
           type: ref,
           description: `Every ${names.type} matching \`where\` (a keyed Query when it fixes a partition key, else a Scan).`,
           args: { where: f.arg({ type: g.where, required: false }) },
-          resolve: guard((_root: unknown, args: ConnectionArgs & { where?: Values | null }) =>
-            resolveConnection(withWhere(g, Query.of(cls), args.where), args, limits),
+          resolve: guard(
+            (_root: unknown, args: ConnectionArgs & { where?: Values | null }, ctx: unknown) =>
+              authorizedConnection(g, ctx, Query.of(cls), {}, args.where, args, limits),
           ),
         },
         g.connection,
