@@ -202,6 +202,9 @@ afterAll(async () => {
   for (const e of engines) await e.close();
 });
 
+/** Sequences per run: a few in `npm test`; DIFFERENTIAL_RUNS=200 for a longer hunt. */
+const RUNS = Number(process.env.DIFFERENTIAL_RUNS ?? 6);
+
 /** Runs the sequence on every target; answers the first difference (null when they all agree). */
 async function compare(ops: readonly Op[]): Promise<string | null> {
   await Promise.all(targets.map((t) => t.reset()));
@@ -220,7 +223,7 @@ describe(`differential: random operation sequences agree on memory, dynalite${dy
       fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 12 }), async (ops) => {
         expect(await compare(ops)).toBeNull();
       }),
-      { numRuns: Number(process.env.DIFFERENTIAL_RUNS ?? 6) },
+      { numRuns: RUNS },
     );
-  }, 120_000);
+  }, RUNS * 20_000);
 });
