@@ -4,18 +4,23 @@
 // full GCs: before the load, right after it, and after 5 s idle. Exits 1 on an error, a lost write, or
 // a heap that stays above its start by more than SOAK_HEAP_SLACK_MB (default 64).
 // Options (environment): SOAK_SECONDS (60), SOAK_CONNECTIONS (50), SOAK_SNAPSHOTS=1 (heap snapshots
-// before and after, into SOAK_SNAPSHOT_DIR or the temp folder; for a leak hunt in Chrome DevTools).
+// before and after, into SOAK_SNAPSHOT_DIR or the temp folder; for a leak hunt in Chrome DevTools),
+// SOAK_ENGINE=embedded (dynalite inside the server process, on disk in a temp folder: `npm start`'s
+// own setup, so the engine's memory counts as the server's).
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { seed, TABLE } from '../bench/server/data.js';
-import { spawnTs, startEngine } from '../bench/server/processes.js';
+import { cpuSeconds, spawnTs, startEngine } from '../bench/server/processes.js';
 
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 60);
 const CONNECTIONS = Number(process.env.SOAK_CONNECTIONS ?? 50);
 const SLACK_MB = Number(process.env.SOAK_HEAP_SLACK_MB ?? 64);
 const SNAPSHOTS = process.env.SOAK_SNAPSHOTS === '1';
+const EMBEDDED = process.env.SOAK_ENGINE === 'embedded';
 const MB = 1024 * 1024;
 
 async function freePort(): Promise<number> {
@@ -31,15 +36,17 @@ interface Answer {
   errors?: { message: string; extensions?: { code?: string } }[];
 }
 
-const engine = await startEngine();
+const engine = EMBEDDED ? null : await startEngine();
+const dataDir = EMBEDDED ? mkdtempSync(join(tmpdir(), 'tablegraph-soak-')) : null;
 const controlPort = await freePort();
 let stopServer: (() => Promise<void>) | null = null;
 try {
-  const { items } = await seed(engine.endpoint);
+  // Embedded: the server seeds the demo data itself when it creates the table.
+  const { items } = engine ? await seed(engine.endpoint) : { items: 0 };
   const child = await spawnTs(
     join(import.meta.dirname, 'soak-server.ts'),
     {
-      DYNAMODB_ENDPOINT: engine.endpoint,
+      ...(engine ? { DYNAMODB_ENDPOINT: engine.endpoint } : { TABLEGRAPH_DATA_DIR: dataDir! }),
       TABLE_NAME: TABLE,
       PORT: '0',
       HOST: '127.0.0.1',
@@ -125,6 +132,7 @@ try {
   const latencies: number[] = [];
   const byOp = ops.map(() => [] as number[]);
   const errors: string[] = [];
+  const cpu0 = cpuSeconds(child.proc.pid!);
   const deadline = performance.now() + SECONDS * 1000;
   const t0 = performance.now();
   await Promise.all(
@@ -136,7 +144,7 @@ try {
           const a = await ops[op]!(i);
           if (a.errors) errors.push(a.errors[0]!.message);
         } catch (error) {
-          errors.push(String(error));
+          errors.push(`${error} (${(error as { cause?: { code?: string } }).cause?.code ?? ''})`);
         }
         latencies.push(performance.now() - t);
         byOp[op]!.push(performance.now() - t);
@@ -144,6 +152,7 @@ try {
     }),
   );
   const elapsed = (performance.now() - t0) / 1000;
+  const cpu = cpuSeconds(child.proc.pid!) - cpu0;
   const end = await memory();
   await new Promise((ok) => setTimeout(ok, 5000));
   const idle = await memory();
@@ -163,9 +172,9 @@ try {
   const q = (p: number) =>
     latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!;
   const mb = (m: NodeJS.MemoryUsage) =>
-    `rss ${(m.rss / MB).toFixed(0)} MiB, heap ${(m.heapUsed / MB).toFixed(1)} MiB`;
+    `rss ${(m.rss / MB).toFixed(0)} MiB, heap ${(m.heapUsed / MB).toFixed(1)} MiB, external ${(m.external / MB).toFixed(1)} MiB`;
   console.log(
-    `soak: ${SECONDS} s, ${CONNECTIONS} connections, ${items} seeded items; ${latencies.length} requests, ${(latencies.length / elapsed).toFixed(0)} req/s, p50 ${q(0.5).toFixed(1)} ms, p99 ${q(0.99).toFixed(1)} ms`,
+    `soak: ${SECONDS} s, ${CONNECTIONS} connections, ${EMBEDDED ? 'embedded dynalite (demo data)' : `separate dynalite, ${items} seeded items`}; ${latencies.length} requests, ${(latencies.length / elapsed).toFixed(0)} req/s, p50 ${q(0.5).toFixed(1)} ms, p99 ${q(0.99).toFixed(1)} ms; server CPU ${((cpu * 1000) / latencies.length).toFixed(1)} ms per request`,
   );
   console.log(
     `soak: ${errors.length} errors${errors.length ? ` (first: ${errors[0]})` : ''}; ${acked.length} acknowledged creates, ${lost} not read back as acknowledged`,
@@ -186,5 +195,6 @@ try {
   process.exitCode = ok ? 0 : 1;
 } finally {
   await stopServer?.();
-  await engine.stop();
+  await engine?.stop();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 }

@@ -218,12 +218,19 @@ async function compare(ops: readonly Op[]): Promise<string | null> {
 }
 
 describe(`differential: random operation sequences agree on memory, dynalite${dynamoDBLocalUnavailable() ? '' : ' and DynamoDB Local'}`, () => {
-  it('random sequences of writes, reads and pages', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 12 }), async (ops) => {
-        expect(await compare(ops)).toBeNull();
-      }),
-      { numRuns: RUNS },
-    );
-  }, RUNS * 20_000);
+  it(
+    'random sequences of writes, reads and pages',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(op, { minLength: 1, maxLength: Number(process.env.DIFFERENTIAL_LENGTH ?? 12) }),
+          async (ops) => {
+            expect(await compare(ops)).toBeNull();
+          },
+        ),
+        { numRuns: RUNS },
+      );
+    },
+    RUNS * 20_000,
+  );
 });
