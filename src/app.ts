@@ -3,6 +3,7 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { jwtIdentity, signToken } from './identity.js';
 import {
   type AnyModelClass,
   type Backend,
@@ -11,8 +12,11 @@ import {
   isOrmError,
   modelOf,
 } from './orm/index.js';
-import { buildSchema } from './schema/index.js';
+import { type AuthOptions, buildSchema, type Caller } from './schema/index.js';
 import { createServer } from './server.js';
+
+/** The secret `npm start` signs development tokens with (never for production: it is public). */
+export const DEVELOPMENT_JWT_SECRET = 'tablegraph-development-jwt-secret';
 
 /** Which engine and models a served API uses; read from flags and the environment (cli.ts). */
 export interface AppConfig {
@@ -32,6 +36,14 @@ export interface AppConfig {
   readonly modelsModule: string;
   /** Signs cursors, on every engine; set one secret for every server that must accept the others' cursors. */
   readonly cursorSecret?: string;
+  /** NODE_ENV=production: GraphiQL and introspection off, a cursor secret and verified callers required. */
+  readonly production?: boolean;
+  /** Verifies bearer tokens signed with this secret (HS256). */
+  readonly jwtSecret?: string;
+  /** Verifies bearer tokens against this JSON Web Key Set (Cognito, Auth0, ...). */
+  readonly jwksUrl?: string;
+  readonly jwtIssuer?: string;
+  readonly jwtAudience?: string;
 }
 
 /** A clear, single-line failure (bad configuration, unreachable engine, bad models module). */
@@ -43,6 +55,10 @@ export interface ModelsModule {
   createModels(backend: Backend): readonly AnyModelClass[];
   /** Optional: loads data into a table that was just created (and into the memory engine). */
   seed?(models: readonly AnyModelClass[]): Promise<void> | void;
+  /** Optional: who may read and write what (`rules(Model, {...})` per model; README "Authorization"). */
+  authRules?(models: readonly AnyModelClass[]): AuthOptions['rules'];
+  /** Optional: callers to act as in development; `serve` prints a signed token for each. */
+  devCallers?: Readonly<Record<string, Caller>>;
 }
 
 /** Command-line flags; each beats its environment variable. */
@@ -81,6 +97,11 @@ export function configFromEnv(env: NodeJS.ProcessEnv, overrides: ConfigOverrides
     region: overrides.region ?? env.AWS_REGION,
     modelsModule,
     cursorSecret: overrides.cursorSecret ?? env.TABLEGRAPH_CURSOR_SECRET,
+    production: env.NODE_ENV === 'production',
+    jwtSecret: env.TABLEGRAPH_JWT_SECRET,
+    jwksUrl: env.TABLEGRAPH_JWKS_URL,
+    jwtIssuer: env.TABLEGRAPH_JWT_ISSUER,
+    jwtAudience: env.TABLEGRAPH_JWT_AUDIENCE,
   };
 }
 
@@ -88,7 +109,12 @@ export function configFromEnv(env: NodeJS.ProcessEnv, overrides: ConfigOverrides
 export async function loadModels(
   file: string,
   backend: Backend,
-): Promise<{ models: readonly AnyModelClass[]; seed?: ModelsModule['seed'] }> {
+): Promise<{
+  models: readonly AnyModelClass[];
+  seed?: ModelsModule['seed'];
+  auth?: AuthOptions;
+  devCallers?: ModelsModule['devCallers'];
+}> {
   const path = isAbsolute(file) ? file : resolve(file);
   let mod: Partial<ModelsModule>;
   try {
@@ -119,9 +145,20 @@ export async function loadModels(
       );
     }
   }
+  let auth: AuthOptions | undefined;
+  if (typeof mod.authRules === 'function') {
+    try {
+      auth = { rules: mod.authRules(models as AnyModelClass[]) };
+      buildSchema({ models: models as AnyModelClass[], auth });
+    } catch (error) {
+      throw new StartupError(`authRules(models) in ${file}: ${(error as Error).message}`);
+    }
+  }
   return {
     models: models as AnyModelClass[],
     seed: typeof mod.seed === 'function' ? mod.seed : undefined,
+    auth,
+    devCallers: mod.devCallers,
   };
 }
 
@@ -226,8 +263,43 @@ export interface RunningApp {
   readonly url: string;
   readonly engine: string;
   readonly seeded: boolean;
+  /** Development tokens per caller of the models module's `devCallers` (none in production). */
+  readonly devTokens: Readonly<Record<string, string>>;
   readonly http: Server;
   close(): Promise<void>;
+}
+
+/**
+ * Who requests are from: bearer tokens verified with the configured secret or key set; else, in
+ * development when the models module names `devCallers`, tokens signed with the public development
+ * secret (printed at start). Production with rules and no verifier refuses to start.
+ */
+async function identityOf(
+  config: AppConfig,
+  auth: AuthOptions | undefined,
+  devCallers: ModelsModule['devCallers'],
+) {
+  if (config.jwtSecret || config.jwksUrl)
+    return {
+      identify: jwtIdentity({
+        ...(config.jwtSecret ? { secret: config.jwtSecret } : { jwksUrl: config.jwksUrl }),
+        issuer: config.jwtIssuer,
+        audience: config.jwtAudience,
+      }),
+      devTokens: {},
+    };
+  if (config.production) {
+    if (auth)
+      throw new StartupError(
+        'The models have auth rules: NODE_ENV=production needs TABLEGRAPH_JWT_SECRET or TABLEGRAPH_JWKS_URL to verify callers',
+      );
+    return { identify: undefined, devTokens: {} };
+  }
+  if (!devCallers) return { identify: undefined, devTokens: {} };
+  const devTokens: Record<string, string> = {};
+  for (const [name, claims] of Object.entries(devCallers))
+    devTokens[name] = await signToken(DEVELOPMENT_JWT_SECRET, { ...claims });
+  return { identify: jwtIdentity({ secret: DEVELOPMENT_JWT_SECRET }), devTokens };
 }
 
 /** Opens the engine, makes sure the table exists, seeds a new table, and serves API and GraphiQL. */
@@ -237,9 +309,17 @@ export async function startApp(config: AppConfig): Promise<RunningApp> {
     for (const close of closers.reverse()) await close();
   };
   try {
+    if (config.production && !config.cursorSecret)
+      throw new StartupError(
+        'NODE_ENV=production needs TABLEGRAPH_CURSOR_SECRET: without it cursors are signed with a public default and can be forged',
+      );
     const engine = await openEngine(config);
     closers.push(() => engine.close());
-    const { models, seed } = await loadModels(config.modelsModule, engine.backend);
+    const { models, seed, auth, devCallers } = await loadModels(
+      config.modelsModule,
+      engine.backend,
+    );
+    const { identify, devTokens } = await identityOf(config, auth, devCallers);
     const created = await ensureTable(engine, models, {
       create: config.engine !== 'aws',
       tableName: config.tableName,
@@ -249,7 +329,13 @@ export async function startApp(config: AppConfig): Promise<RunningApp> {
       await seed(models);
       seeded = true;
     }
-    const yoga = createServer({ schema: buildSchema({ models }) });
+    const firstToken = Object.values(devTokens)[0];
+    const yoga = createServer({
+      schema: buildSchema({ models, auth }),
+      production: config.production === true,
+      ...(identify ? { identify } : {}),
+      ...(firstToken ? { graphiqlHeaders: { Authorization: `Bearer ${firstToken}` } } : {}),
+    });
     const http = createHttpServer(yoga);
     await new Promise<void>((ok, fail) => {
       http.once('error', (e) =>
@@ -270,6 +356,7 @@ export async function startApp(config: AppConfig): Promise<RunningApp> {
       url: `http://${shown}:${port}/graphql`,
       engine: engine.description,
       seeded,
+      devTokens,
       http,
       close: closeAll,
     };

@@ -36,7 +36,11 @@ Options:
   -h, --help         this text
 
 Without --endpoint, --aws or --memory, create-table uses AWS and serve embeds dynalite (when the
-dynalite package is installed). TABLEGRAPH_CURSOR_SECRET signs cursors on every engine.`;
+dynalite package is installed). TABLEGRAPH_CURSOR_SECRET signs cursors on every engine.
+Callers: TABLEGRAPH_JWT_SECRET (HS256) or TABLEGRAPH_JWKS_URL verify bearer tokens (optional
+TABLEGRAPH_JWT_ISSUER, TABLEGRAPH_JWT_AUDIENCE); without them, serve signs development tokens for the
+models module's devCallers. NODE_ENV=production turns GraphiQL and introspection off and requires a
+cursor secret (and a token verifier when the models have auth rules).`;
 
 const COMMANDS = ['schema', 'create-table', 'serve'] as const;
 type Command = (typeof COMMANDS)[number];
@@ -136,9 +140,9 @@ export async function runCli(
       command === 'schema' ? { ...config, engine: 'memory' } : config,
     );
     try {
-      const { models } = await loadModels(config.modelsModule, engine.backend);
+      const { models, auth } = await loadModels(config.modelsModule, engine.backend);
       if (command === 'schema') {
-        io.out(printSchema(buildSchema({ models })));
+        io.out(printSchema(buildSchema({ models, auth })));
         return 0;
       }
       const indexes = indexNames(models);
@@ -170,6 +174,13 @@ export async function runCli(
 
 async function serve(config: AppConfig, io: CliIO): Promise<number> {
   const app = await startApp(config);
+  const tokens = Object.entries(app.devTokens);
+  if (tokens.length > 0) {
+    io.out(
+      `tablegraph: development identity: JWTs signed with the public development secret (never for production); GraphiQL opens as ${tokens[0]![0]} (edit its Authorization header to act as another, remove it to be anonymous):`,
+    );
+    for (const [name, token] of tokens) io.out(`  ${name}: Authorization: Bearer ${token}`);
+  }
   io.out(
     `tablegraph: GraphiQL at ${app.url} (engine: ${app.engine}${app.seeded ? '; seed data loaded' : ''})`,
   );

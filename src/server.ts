@@ -1,7 +1,12 @@
 import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
 import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
-import { GraphQLError, type GraphQLSchema, type ValidationContext } from 'graphql';
+import {
+  GraphQLError,
+  type GraphQLSchema,
+  NoSchemaIntrospectionCustomRule,
+  type ValidationContext,
+} from 'graphql';
 import {
   createYoga,
   maskError,
@@ -10,13 +15,31 @@ import {
   type YogaServerInstance,
 } from 'graphql-yoga';
 import { renderLocalGraphiQL, useLocalGraphiQLAssets } from './graphiql-assets.js';
+import type { Identify } from './identity.js';
 import { exampleQuery } from './schema/index.js';
 
 export interface ServerOptions {
   /** The schema to serve (`buildSchema({ models })`, or one merged with your own). */
   readonly schema: GraphQLSchema;
-  /** Serve GraphiQL on GET. @default true */
+  /**
+   * Production settings: GraphiQL and introspection off unless turned on here, and backends without
+   * a cursor secret sign with a random one per process (README "Production").
+   * @default process.env.NODE_ENV === 'production'
+   */
+  readonly production?: boolean;
+  /** Serve GraphiQL on GET. @default true, false in production */
   readonly graphiql?: boolean;
+  /** Answer introspection queries (`__schema`, `__type`). @default true, false in production */
+  readonly introspection?: boolean;
+  /**
+   * Who each request is from (`jwtIdentity({ secret })` verifies bearer tokens): the caller is put
+   * in the context as `caller`, where the schema's auth rules read it. @default everyone is anonymous
+   */
+  readonly identify?: Identify;
+  /** Largest request body, in bytes: a bigger one is refused with 413 before it is parsed. @default 1 MiB */
+  readonly maxBodyBytes?: number;
+  /** Headers GraphiQL opens with (e.g. a development token), as an object. */
+  readonly graphiqlHeaders?: Readonly<Record<string, string>>;
   /** @default '/graphql' */
   readonly graphqlEndpoint?: string;
   /** Log unexpected (masked) errors server-side. @default console */
@@ -110,6 +133,49 @@ function limitPlugins(limits: Partial<QueryLimits> | false | undefined) {
   ];
 }
 
+/** Refuses bodies over `max` bytes with 413, counting what arrives (a missing or false Content-Length cannot slip past). */
+const useBodyLimit = (max: number): Plugin => ({
+  onRequestParse({ request, requestParser, setRequestParser, fetchAPI }) {
+    if (!requestParser || request.method === 'GET' || request.method === 'HEAD') return;
+    const tooLarge = () =>
+      new GraphQLError(`The request body is larger than ${max} bytes`, {
+        extensions: { code: 'PAYLOAD_TOO_LARGE', http: { status: 413 } },
+      });
+    setRequestParser(async (req) => {
+      if (Number(req.headers.get('content-length') ?? 0) > max) throw tooLarge();
+      const chunks: Uint8Array[] = [];
+      let size = 0;
+      const reader = req.body?.getReader();
+      for (;;) {
+        const chunk = reader ? await reader.read() : { done: true as const, value: undefined };
+        if (chunk.done) break;
+        size += chunk.value.byteLength;
+        if (size > max) {
+          await reader!.cancel();
+          throw tooLarge();
+        }
+        chunks.push(chunk.value);
+      }
+      const body = new Uint8Array(size);
+      let at = 0;
+      for (const c of chunks) {
+        body.set(c, at);
+        at += c.byteLength;
+      }
+      return requestParser(
+        new fetchAPI.Request(req.url, { method: req.method, headers: req.headers, body }),
+      );
+    });
+  },
+});
+
+/** Refuses introspection (`__schema`, `__type`) as a validation error. */
+const useNoIntrospection = (): Plugin => ({
+  onValidate({ addValidationRule }) {
+    addValidationRule(NoSchemaIntrospectionCustomRule);
+  },
+});
+
 /**
  * Yoga's masking, and then no `originalError` in any answer: Yoga's JSON body parser puts the
  * parser's error (its name, and a message quoting the body) in `extensions.originalError` of its
@@ -138,27 +204,36 @@ function maskWithoutOriginalError(error: unknown, message: string, isDev?: boole
 export function createServer(
   options: ServerOptions,
 ): YogaServerInstance<Record<string, unknown>, Record<string, unknown>> {
+  const production = options.production ?? process.env.NODE_ENV === 'production';
+  const { identify } = options;
   return createYoga<Record<string, unknown>>({
     schema: options.schema,
     graphqlEndpoint: options.graphqlEndpoint ?? '/graphql',
     healthCheckEndpoint: '/health',
-    graphiql:
-      options.graphiql === false
-        ? false
-        : {
-            title: 'tablegraph',
-            defaultQuery: options.defaultQuery ?? exampleQuery(options.schema),
-          },
+    graphiql: !(options.graphiql ?? !production)
+      ? false
+      : {
+          title: 'tablegraph',
+          defaultQuery: options.defaultQuery ?? exampleQuery(options.schema),
+          ...(options.graphiqlHeaders
+            ? { headers: JSON.stringify(options.graphiqlHeaders, null, 2) }
+            : {}),
+        },
+    ...(identify ? { context: async ({ request }) => ({ caller: await identify(request) }) } : {}),
     // Unexpected errors masked, and no original error (a JSON parser's message, a stack) echoed in dev.
     maskedErrors: { isDev: false, maskError: maskWithoutOriginalError },
     logging: options.logging === false ? false : 'info',
     renderGraphiQL: renderLocalGraphiQL,
     plugins: [
       useLocalGraphiQLAssets(),
+      useBodyLimit(options.maxBodyBytes ?? 1024 * 1024),
       ...limitPlugins(options.limits),
+      ...((options.introspection ?? !production) ? [] : [useNoIntrospection()]),
       // A client that goes away stops the execution: no further resolver runs (so no further
       // DynamoDB request starts); requests already sent finish.
       useExecutionCancellation(),
     ],
   });
 }
+
+export { type Identify, type JwtIdentityOptions, jwtIdentity, signToken } from './identity.js';

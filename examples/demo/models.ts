@@ -9,6 +9,7 @@ import {
   partitionKey,
   sortKey,
 } from '../../src/orm/index.js';
+import { allow, type Caller, rules } from '../../src/schema/index.js';
 
 /**
  * The demo domain of `npm start` (the seed's example): users in tenants, their todo items and
@@ -116,6 +117,37 @@ export function createModels(backend: Backend) {
 }
 
 export type DemoModels = ReturnType<typeof createModels>;
+
+/**
+ * Who may do what in the demo. Products are public; a user sees the users of their tenant (a Query
+ * on the TenantIndex partition) and themselves, their own todo items and orders (a Query on their
+ * partition), and the email of nobody else; admins do everything. Anonymous callers read products.
+ */
+export function authRules([User, TodoItem, Order, Product]: DemoModels) {
+  const admin = allow.groups('admin');
+  const self = allow.owner({ id: 'sub' });
+  const own = allow.owner({ userId: 'sub' });
+  return [
+    rules(User, {
+      read: [admin, allow.tenant({ tenantId: 'tenant' }), self],
+      create: [admin, self],
+      update: [admin, self],
+      delete: [admin],
+      fields: { email: { read: [admin, self] }, tenantId: { write: [admin] } },
+    }),
+    rules(TodoItem, { read: [admin, own], write: [admin, own] }),
+    rules(Order, { read: [admin, own], create: [admin, own], update: [admin], delete: [admin] }),
+    rules(Product, { read: [allow.public()], write: [admin] }),
+  ];
+}
+
+/** The callers `npm start` signs development tokens for (claims: `sub`, `tenant`, `groups`). */
+export const devCallers: Readonly<Record<string, Caller>> = {
+  alice: { sub: 'alice', tenant: 'acme' },
+  bob: { sub: 'bob', tenant: 'acme' },
+  carol: { sub: 'carol', tenant: 'globex' },
+  admin: { sub: 'admin', groups: ['admin'] },
+};
 
 /** A small data set, loaded on the first start. */
 export async function seed([User, TodoItem, Order, Product]: DemoModels): Promise<void> {

@@ -61,4 +61,4 @@ export type UserWithOrdersQueryVariables = Exact<{
 }>;
 
 
-export type UserWithOrdersQuery = { user: { id: string, rowId: string, name: string, email: string, todos: { edges: Array<{ node: { todoId: string, title: string, completed: boolean } }> }, orders: { totalCount: number, edges: Array<{ node: { orderId: string, total: number, status: OrderStatus, product: { name: string, price: number } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
+export type UserWithOrdersQuery = { user: { id: string, rowId: string, name: string, email: string | null, todos: { edges: Array<{ node: { todoId: string, title: string, completed: boolean } }> }, orders: { totalCount: number, edges: Array<{ node: { orderId: string, total: number, status: OrderStatus, product: { name: string, price: number } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };

@@ -31,6 +31,8 @@ export type WriteOp =
       readonly ifExists: boolean;
       /** Answer the item as it was before the delete (DynamoDB `ReturnValues: ALL_OLD`). */
       readonly returnOld?: boolean;
+      /** A further condition on the stored item, checked by the engine in the same request. */
+      readonly condition?: Condition | null;
     }
   | {
       readonly type: 'check';

@@ -482,6 +482,11 @@ export interface DeleteOptions {
    * BatchWriteItem in chunks of 25, retried; a failure lists the keys left.
    */
   readonly collection?: boolean;
+  /**
+   * Conditions the stored item must meet (the `where` shape), checked in the same DeleteItem; else a
+   * `ConflictError` with the current item, and nothing is deleted.
+   */
+  readonly if?: object;
 }
 
 /**
@@ -496,6 +501,8 @@ export async function removeByKey<M extends AnyModelClass>(
   const ctx = contextOf(cls);
   const issues: ValidationIssue[] = [];
   const stored = storedKeyOf(ctx, key, issues);
+  const condition =
+    options.if === undefined ? null : parseWhere(ctx.model.fields, options.if, issues);
   throwIfAny(ctx.model, issues);
   let old: StoredItem | null = null;
   try {
@@ -504,9 +511,16 @@ export async function removeByKey<M extends AnyModelClass>(
       key: stored!,
       ifExists: true,
       returnOld: true,
+      condition,
     });
   } catch (error) {
     if (!(error instanceof ConditionFailed)) throw error;
+    // Present but not meeting `if`: nothing was deleted (and the collection is left alone).
+    if (condition && error.current !== null && isVisible(ctx, error.current, 0))
+      throw new ConflictError(
+        `${ctx.model.entity} with key ${JSON.stringify(stored)} does not meet the delete's condition`,
+        instantiate(ctx, error.current),
+      );
   }
   if (options.collection) {
     const partition = stored![ctx.layout.table.partition]!;

@@ -1,4 +1,5 @@
 import type { AnyModelClass } from '../orm/index.js';
+import { type AuthOptions, compileAccess, registerAccess } from './auth.js';
 import type { TablegraphBuilder } from './builder.js';
 import type { PageLimits } from './connections.js';
 import { declareModel, type GeneratedModel } from './model-types.js';
@@ -13,6 +14,12 @@ export interface ModelSchemaOptions extends Partial<PageLimits> {
   readonly models: readonly AnyModelClass[];
   /** Generate create/update/delete mutations. @default true */
   readonly mutations?: boolean;
+  /**
+   * Who may read and write what: rules per model and field, the caller from the request's context
+   * (README "Authorization"). A model without rules is open; a model with rules denies what they do
+   * not allow.
+   */
+  readonly auth?: AuthOptions;
 }
 
 /**
@@ -30,9 +37,11 @@ export function addModelTypes(builder: TablegraphBuilder, options: ModelSchemaOp
     allowScans: options.allowScans ?? true,
   };
   const filters = new FilterInputs(builder);
+  const access = compileAccess(options.models, options.auth);
+  registerAccess(access);
   // Refs first, so relations can point at any model in either direction.
   const generated = new Map<unknown, GeneratedModel>(
-    options.models.map((cls) => [cls, declareModel(builder, cls)]),
+    options.models.map((cls) => [cls, declareModel(builder, cls, access.get(cls)!)]),
   );
   for (const g of generated.values()) {
     addObjectType(builder, g, generated, limits);

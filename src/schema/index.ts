@@ -17,6 +17,16 @@ export function buildSchema(options: SchemaOptions): GraphQLSchema {
   return builder.toSchema({ sortSchema: false });
 }
 
+export {
+  type AuthOptions,
+  allow,
+  type Caller,
+  canRead,
+  type ModelAccessRules,
+  type ModelRules,
+  type Rule,
+  rules,
+} from './auth.js';
 export type { TablegraphTypes } from './builder.js';
 export type { PageLimits } from './connections.js';
 export { createContext, loaderFor, type TablegraphContext, useTablegraph } from './context.js';

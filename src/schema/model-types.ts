@@ -5,8 +5,8 @@ import {
   type KeyPlan,
   type ModelBase,
   modelOf,
-  type Query,
 } from '../orm/index.js';
+import type { ModelAccess } from './auth.js';
 import type { TablegraphBuilder } from './builder.js';
 import { type DynamicFields, dynamic, fieldMap } from './dynamic.js';
 import { type FieldNaming, fieldNaming, type ModelNames, namesOf, upperFirst } from './names.js';
@@ -33,6 +33,8 @@ export interface GeneratedModel {
   readonly connection: ReturnType<TablegraphBuilder['connectionObject']>;
   /** The fields of the table key, in field order. */
   readonly tableKey: readonly KeyField[];
+  /** Who may read and write it (auth.ts); open when the schema has no rules for the model. */
+  readonly access: ModelAccess;
 }
 
 export type Values = Record<string, unknown>;
@@ -72,15 +74,6 @@ export function whereOf(g: GeneratedModel, where: Values): Values {
   return out;
 }
 
-/** Narrows a query by a GraphQL `where` input. */
-export function withWhere<M extends AnyModelClass>(
-  g: GeneratedModel,
-  query: Query<M>,
-  where: Values | null | undefined,
-): Query<M> {
-  return where ? query.and(whereOf(g, where) as Parameters<Query<M>['and']>[0]) : query;
-}
-
 /** GraphQL arguments for key fields (under their GraphQL names), typed like the fields. */
 export function keyArgs(
   t: DynamicFields,
@@ -99,7 +92,11 @@ export function keyArgs(
 }
 
 /** Declares a model's refs (object, where input, connection, enums) before any type is implemented, so relations can point at any model. */
-export function declareModel(builder: TablegraphBuilder, cls: AnyModelClass): GeneratedModel {
+export function declareModel(
+  builder: TablegraphBuilder,
+  cls: AnyModelClass,
+  access: ModelAccess,
+): GeneratedModel {
   const model = modelOf(cls);
   const names = namesOf(model);
   const naming = fieldNaming(model);
@@ -143,5 +140,6 @@ export function declareModel(builder: TablegraphBuilder, cls: AnyModelClass): Ge
       { name: `${names.type}Edge` },
     ),
     tableKey: keyFields(model, [model.table.partition, model.table.sort]),
+    access,
   };
 }

@@ -1,15 +1,18 @@
-import type { GraphQLResolveInfo } from 'graphql';
+import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
 import {
   type AnyField,
   type CompiledModel,
+  ConflictError,
   type ModelBase,
   relationsOf,
   transaction,
 } from '../orm/index.js';
+import { refusal } from './auth.js';
+import { authorizeChange, authorizeCreate, meets, redacted } from './authorized.js';
 import type { TablegraphBuilder } from './builder.js';
 import { loaderFor } from './context.js';
 import { dynamic, fieldMap } from './dynamic.js';
-import { badInput, guard } from './errors.js';
+import { badInput, guard, toGraphQLError } from './errors.js';
 import {
   type GeneratedModel,
   given,
@@ -92,6 +95,28 @@ function fieldsInput(
 }
 
 /**
+ * A failed condition of a write that carried an authorization condition: FORBIDDEN when the stored
+ * item is not the caller's (nothing of it is shown), else the CONFLICT of the caller's own `if`,
+ * with only the fields the caller may read.
+ */
+function authorizedFailure(
+  g: GeneratedModel,
+  ctx: unknown,
+  authCondition: Values | null,
+  error: unknown,
+  what: string,
+): unknown {
+  if (!(error instanceof ConflictError)) return error;
+  const current = error.current as object | null | undefined;
+  if (authCondition && !meets(current, authCondition)) return refusal(g.access.caller(ctx), what);
+  if (!current) return error;
+  const mapped = toGraphQLError(error) as GraphQLError;
+  return new GraphQLError(mapped.message, {
+    extensions: { ...mapped.extensions, current: redacted(g, ctx, current) },
+  });
+}
+
+/**
  * create / update / delete mutations of one model. Update is partial (omitted fields stay) and
  * takes `expectedVersion` on versioned models; mutations prime or clear the request's loader.
  * Failures are ORM errors (NotFoundError, ConflictError, ...), mapped to codes in errors.ts.
@@ -102,6 +127,13 @@ export function addMutations(
   generated: ReadonlyMap<unknown, GeneratedModel>,
 ): void {
   const { cls, model, names, ref, enums, tableKey, naming } = g;
+  // A collection delete removes every entity type of the partition: it needs a caller-level allow
+  // (public, signedIn, groups, when) of delete on every model that has rules.
+  const authorizeCollectionDelete = (ctx: unknown) => {
+    for (const other of generated.values())
+      if (other.access.decide('delete', ctx, {}).kind !== 'all')
+        throw refusal(other.access.caller(ctx), `delete the ${other.names.plural} of a collection`);
+  };
   const keyNames = new Set(tableKey.map((k) => k.name));
   const inputType = (name: string, partial: boolean) =>
     fieldsInput(builder, g, name, {
@@ -226,8 +258,15 @@ export function addMutations(
             info: GraphQLResolveInfo,
           ) => {
             const data = given(g, args.input);
+            authorizeCreate(g, ctx, data);
             const nested = children.flatMap((c) =>
-              ((args[c.name] as Values[] | null | undefined) ?? []).map((child) => ({ c, child })),
+              ((args[c.name] as Values[] | null | undefined) ?? []).map((child) => {
+                const values = given(c.target, child);
+                for (const [targetField, sourceField] of Object.entries(c.relation.on))
+                  values[targetField] = data[sourceField];
+                authorizeCreate(c.target, ctx, values);
+                return { c, values };
+              }),
             );
             const loader = loaderFor(ctx, info);
             if (nested.length === 0) {
@@ -241,12 +280,7 @@ export function addMutations(
               );
             const [parent, ...rest] = await transaction((tx) => [
               tx.create(cls, data) as ModelBase,
-              ...nested.map(({ c, child }) => {
-                const values = given(c.target, child);
-                for (const [targetField, sourceField] of Object.entries(c.relation.on))
-                  values[targetField] = data[sourceField];
-                return tx.create(c.target.cls, values) as ModelBase;
-              }),
+              ...nested.map(({ c, values }) => tx.create(c.target.cls, values) as ModelBase),
             ]);
             for (const item of [parent!, ...rest]) loader.prime(item);
             return parent;
@@ -272,6 +306,7 @@ export function addMutations(
             info: GraphQLResolveInfo,
           ) => {
             const inputs = args.inputs.map((input) => given(g, input));
+            for (const input of inputs) authorizeCreate(g, ctx, input);
             const max = args.allOrNothing ? MAX_TRANSACTION : MAX_BATCH;
             if (inputs.length > max)
               throw badInput(
@@ -307,12 +342,20 @@ export function addMutations(
           ) => {
             const { input, if: condition, ...keyArgValues } = args;
             const { changes, expectedVersion } = changesOf(input);
-            const item = await Model.update(given(g, keyArgValues), changes, {
-              ...(condition ? { if: whereOf(g, condition) } : {}),
-              ...(expectedVersion === undefined ? {} : { expectedVersion }),
-            });
-            loaderFor(ctx, info).prime(item);
-            return item;
+            const key = given(g, keyArgValues);
+            const auth = authorizeChange(g, ctx, 'update', key, changes);
+            const own = condition ? whereOf(g, condition) : null;
+            const combined = own && auth ? { AND: [own, auth] } : (own ?? auth);
+            try {
+              const item = await Model.update(key, changes, {
+                ...(combined ? { if: combined } : {}),
+                ...(expectedVersion === undefined ? {} : { expectedVersion }),
+              });
+              loaderFor(ctx, info).prime(item);
+              return item;
+            } catch (error) {
+              throw authorizedFailure(g, ctx, auth, error, `update this ${names.type}`);
+            }
           },
         ),
       }),
@@ -335,9 +378,18 @@ export function addMutations(
             info: GraphQLResolveInfo,
           ) => {
             const { collection, ...keyArgValues } = args;
-            const deleted = await Model.delete(given(g, keyArgValues), {
-              collection: collection === true,
-            });
+            const key = given(g, keyArgValues);
+            const auth = authorizeChange(g, ctx, 'delete', key);
+            if (collection === true) authorizeCollectionDelete(ctx);
+            let deleted: ModelBase | null;
+            try {
+              deleted = await Model.delete(key, {
+                collection: collection === true,
+                ...(auth ? { if: auth } : {}),
+              });
+            } catch (error) {
+              throw authorizedFailure(g, ctx, auth, error, `delete this ${names.type}`);
+            }
             if (deleted) loaderFor(ctx, info).clear(deleted);
             return deleted !== null;
           },

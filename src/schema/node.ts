@@ -1,5 +1,6 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import type { AnyField, ModelBase } from '../orm/index.js';
+import { readable } from './authorized.js';
 import type { TablegraphBuilder } from './builder.js';
 import { loaderFor } from './context.js';
 import { dynamic, fieldMap } from './dynamic.js';
@@ -45,7 +46,7 @@ export function addNodeFields(
     const key = Object.fromEntries(
       g.tableKey.map((k, i) => [k.name, fromKeyText(g.model.fields.get(k.name)!, parts[i])]),
     );
-    return loaderFor(ctx, info).load(g.cls, key);
+    return readable(g, ctx, key, () => loaderFor(ctx, info).load(g.cls, key));
   };
   const node = builder.nodeInterfaceRef();
   builder.queryFields((t) => {

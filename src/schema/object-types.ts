@@ -8,12 +8,13 @@ import {
   relationKey,
   relationsOf,
 } from '../orm/index.js';
+import { authorizedConnection, readable } from './authorized.js';
 import type { TablegraphBuilder } from './builder.js';
-import { type ConnectionArgs, type PageLimits, resolveConnection } from './connections.js';
+import type { ConnectionArgs, PageLimits } from './connections.js';
 import { loaderFor } from './context.js';
 import { dynamic, fieldMap } from './dynamic.js';
 import { guard } from './errors.js';
-import { type GeneratedModel, type Values, visible, withWhere } from './model-types.js';
+import { type GeneratedModel, type Values, visible } from './model-types.js';
 import { nodeKey } from './node.js';
 import { type FilterInputs, scalarOf } from './where.js';
 
@@ -51,14 +52,20 @@ export function addObjectType(
       for (const [name, def] of model.fields) {
         if (!visible(def)) continue;
         const scalar = scalarOf(def, enums.get(name) ?? null);
+        const value = (item: ModelBase) => {
+          const v = (item as unknown as Values)[name];
+          return v instanceof Set ? [...v] : v;
+        };
+        // A field with read rules is nullable: null for a caller who may not read it.
+        const restricted = g.access.readRestricted(name);
         out[naming.toGraphQL(name)] = f.field({
           type: isList(def) ? [scalar] : scalar,
-          nullable: def.options.optional === true,
+          nullable: def.options.optional === true || restricted,
           description: def.options.description,
-          resolve: (item: ModelBase) => {
-            const v = (item as unknown as Values)[name];
-            return v instanceof Set ? [...v] : v;
-          },
+          resolve: restricted
+            ? (item: ModelBase, _args: Values, ctx: unknown) =>
+                g.access.canReadField(ctx, name, item) ? value(item) : null
+            : value,
         });
       }
       for (const [name, relation] of Object.entries(relationsOf(cls))) {
@@ -73,7 +80,11 @@ export function addObjectType(
                 resolve: guard(
                   (item: ModelBase, _args: Values, ctx: unknown, info: GraphQLResolveInfo) => {
                     const key = relationKey(relation, item);
-                    return key === null ? null : loaderFor(ctx, info).load(target.cls, key);
+                    return key === null
+                      ? null
+                      : readable(target, ctx, key, () =>
+                          loaderFor(ctx, info).load(target.cls, key),
+                        );
                   },
                 ),
               })
@@ -84,9 +95,17 @@ export function addObjectType(
                     relation.description ?? `This ${names.type}'s ${target.names.plural}.`,
                   args: { where: f.arg({ type: target.where, required: false }) },
                   resolve: guard(
-                    (item: ModelBase, args: ConnectionArgs & { where?: Values | null }) =>
-                      resolveConnection(
-                        withWhere(target, queryHasMany(item, relation), args.where),
+                    (
+                      item: ModelBase,
+                      args: ConnectionArgs & { where?: Values | null },
+                      ctx: unknown,
+                    ) =>
+                      authorizedConnection(
+                        target,
+                        ctx,
+                        queryHasMany(item, relation),
+                        relationKey(relation, item) ?? {},
+                        args.where,
                         args,
                         limits,
                       ),

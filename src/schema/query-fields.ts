@@ -1,7 +1,8 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Query } from '../orm/index.js';
+import { authorizedConnection, readable } from './authorized.js';
 import type { TablegraphBuilder } from './builder.js';
-import { type ConnectionArgs, type PageLimits, resolveConnection } from './connections.js';
+import type { ConnectionArgs, PageLimits } from './connections.js';
 import { loaderFor } from './context.js';
 import { dynamic, fieldMap } from './dynamic.js';
 import { guard } from './errors.js';
@@ -12,7 +13,6 @@ import {
   keyArgs,
   keyFields,
   type Values,
-  withWhere,
 } from './model-types.js';
 import { indexSuffix, upperFirst } from './names.js';
 
@@ -46,12 +46,20 @@ export function addQueryFields(
             where: f.arg({ type: g.where, required: false }),
           },
           resolve: guard(
-            (_root: unknown, args: ConnectionArgs & Values & { where?: Values | null }) => {
+            (
+              _root: unknown,
+              args: ConnectionArgs & Values & { where?: Values | null },
+              ctx: unknown,
+            ) => {
               const fixed = Object.fromEntries(
                 pk.map((k) => [k.name, args[naming.toGraphQL(k.name)]]),
               );
-              return resolveConnection(
-                withWhere(g, Query.of(cls, fixed).usingIndex(index), args.where),
+              return authorizedConnection(
+                g,
+                ctx,
+                Query.of(cls, fixed).usingIndex(index),
+                fixed,
+                args.where,
                 args,
                 limits,
               );
@@ -67,17 +75,19 @@ export function addQueryFields(
         nullable: true,
         description: `One ${names.type} by its key, or null.`,
         args: keyArgs(f, g, g.tableKey),
-        resolve: guard((_root: unknown, args: Values, ctx: unknown, info: GraphQLResolveInfo) =>
-          loaderFor(ctx, info).load(cls, given(g, args)),
-        ),
+        resolve: guard((_root: unknown, args: Values, ctx: unknown, info: GraphQLResolveInfo) => {
+          const key = given(g, args);
+          return readable(g, ctx, key, () => loaderFor(ctx, info).load(cls, key));
+        }),
       }),
       [names.plural]: f.connection(
         {
           type: ref,
           description: `Every ${names.type} matching \`where\` (a keyed Query when it fixes a partition key, else a Scan).`,
           args: { where: f.arg({ type: g.where, required: false }) },
-          resolve: guard((_root: unknown, args: ConnectionArgs & { where?: Values | null }) =>
-            resolveConnection(withWhere(g, Query.of(cls), args.where), args, limits),
+          resolve: guard(
+            (_root: unknown, args: ConnectionArgs & { where?: Values | null }, ctx: unknown) =>
+              authorizedConnection(g, ctx, Query.of(cls), {}, args.where, args, limits),
           ),
         },
         g.connection,

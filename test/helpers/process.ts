@@ -7,6 +7,8 @@ export interface Started {
   readonly child: ChildProcess;
   readonly url: string;
   output(): string;
+  /** The development tokens the server printed, by caller name (`alice`, `admin`, ...). */
+  tokens(): Record<string, string>;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
@@ -45,6 +47,10 @@ export async function startMain(env: Record<string, string>, timeoutMs = 60_000)
     child,
     url,
     output: () => out,
+    tokens: () =>
+      Object.fromEntries(
+        [...out.matchAll(/^ {2}(\w+): Authorization: Bearer (\S+)$/gm)].map((m) => [m[1]!, m[2]!]),
+      ),
     stop: (signal = 'SIGTERM') => {
       child.kill(signal);
       return exited;

@@ -7,10 +7,13 @@ import { runMain, startMain } from '../helpers/process.js';
 const dataDir = mkdtempSync(join(tmpdir(), 'tablegraph-start-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-async function post(url: string, query: string) {
+async function post(url: string, query: string, token?: string) {
   const res = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: {
+      'content-type': 'application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
     body: JSON.stringify({ query }),
   });
   return (await res.json()) as { data?: Record<string, unknown>; errors?: unknown[] };
@@ -21,10 +24,15 @@ describe('npm start (the real process, over HTTP)', () => {
     const first = await startMain({ TABLEGRAPH_DATA_DIR: dataDir });
     expect(first.output()).toMatch(/engine: embedded dynalite .*seed data loaded/);
     expect(first.url).toMatch(/^http:\/\/localhost:\d+\/graphql$/);
-    const demo = await post(
-      first.url,
-      '{ user(rowId: "alice") { name orders { edges { node { orderId product { name } } } } } }',
-    );
+    const tokens = first.tokens();
+    expect(Object.keys(tokens)).toEqual(['alice', 'bob', 'carol', 'admin']);
+    const aliceQuery =
+      '{ user(rowId: "alice") { name orders { edges { node { orderId product { name } } } } } }';
+    // Anonymous callers read products only; nobody else's user, and no deletes.
+    expect(await post(first.url, aliceQuery)).toEqual({ data: { user: null } });
+    const anonymousDelete = await post(first.url, 'mutation { deleteUser(rowId: "alice") }');
+    expect(anonymousDelete.errors).toMatchObject([{ extensions: { code: 'UNAUTHENTICATED' } }]);
+    const demo = await post(first.url, aliceQuery, tokens.alice);
     expect(demo).toEqual({
       data: {
         user: {
@@ -41,6 +49,7 @@ describe('npm start (the real process, over HTTP)', () => {
     const created = await post(
       first.url,
       'mutation { createProduct(input: { sku: "NEW-1", name: "Lamp", price: 5, stock: 1 }) { sku } }',
+      tokens.admin,
     );
     expect(created.errors).toBeUndefined();
     const health = await fetch(new URL('/health', first.url));
@@ -62,7 +71,11 @@ describe('npm start (the real process, over HTTP)', () => {
     const app = await startMain({ TABLEGRAPH_MEMORY: '1' });
     expect(app.output()).toContain('in-memory');
     expect(
-      await post(app.url, '{ usersByTenantIndex(tenantId: "acme") { edges { node { rowId } } } }'),
+      await post(
+        app.url,
+        '{ usersByTenantIndex(tenantId: "acme") { edges { node { rowId } } } }',
+        app.tokens().alice,
+      ),
     ).toEqual({
       data: {
         usersByTenantIndex: { edges: [{ node: { rowId: 'alice' } }, { node: { rowId: 'bob' } }] },

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Backend, PageRequest, PageResult, WriteOp } from '../backend.js';
 import { ConfigurationError } from '../errors.js';
 import type { ItemAdapter, ItemLayout, StoredItem, StoredKey } from '../layout.js';
@@ -5,6 +6,25 @@ import { Query } from '../query/query.js';
 import { batchGet } from '../reads.js';
 import { type AnyModelClass, backendOf, type InputFor, type KeyFor } from '../registry.js';
 import { batchCreate } from '../writes.js';
+
+let processSecret: string | undefined;
+
+/**
+ * The cursor secret of a backend given none. In development, `fallback` (derived from public facts,
+ * so anyone can sign cursors with it: fine on a laptop). With NODE_ENV=production, a random secret
+ * of this process, said once on stderr: its cursors stop verifying after a restart and on other
+ * instances, so production should set `cursorSecret` (TABLEGRAPH_CURSOR_SECRET).
+ */
+export function defaultCursorSecret(fallback: string): string {
+  if (process.env.NODE_ENV !== 'production') return fallback;
+  if (processSecret === undefined) {
+    processSecret = randomBytes(32).toString('base64url');
+    console.warn(
+      'tablegraph: no cursorSecret with NODE_ENV=production: cursors are signed with a random secret of this process (they stop verifying after a restart and on other instances); set cursorSecret or TABLEGRAPH_CURSOR_SECRET',
+    );
+  }
+  return processSecret;
+}
 
 /**
  * What every backend offers its users by model (`backend.batchGet(User, keys)`, as the seed did),

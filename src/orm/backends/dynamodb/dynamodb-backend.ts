@@ -36,7 +36,7 @@ import {
 import { DYNAMODB_LIMITS } from '../../limits.js';
 import type { QueryPlan } from '../../query/plan.js';
 import { type AnyModelClass, modelOf } from '../../registry.js';
-import { BackendBase } from '../backend-base.js';
+import { BackendBase, defaultCursorSecret } from '../backend-base.js';
 import { DynamoDBAdapter } from './adapter.js';
 import {
   AttemptFailed,
@@ -165,7 +165,8 @@ export class DynamoDBBackend extends BackendBase {
     this.options = options;
     this.tableName = options.tableName;
     this.adapter = options.adapter ?? new DynamoDBAdapter();
-    this.cursorSecret = options.cursorSecret ?? `tablegraph:${options.tableName}`;
+    this.cursorSecret =
+      options.cursorSecret ?? defaultCursorSecret(`tablegraph:${options.tableName}`);
     this.retry = { ...defaultRetryPolicy, ...options.retry };
     this.operationRetry = { ...defaultOperationRetryPolicy, ...options.operationRetry };
   }
@@ -274,7 +275,12 @@ export class DynamoDBBackend extends BackendBase {
           // Engines that ignore ReturnValuesOnConditionCheckFailure (dynalite): read the item, so a
           // stale version (item present) is told apart from a missing item, and an earlier attempt
           // of this call recognised.
-          if (current === null && (op.type === 'update' || (maybeApplied && op.type === 'put')))
+          if (
+            current === null &&
+            (op.type === 'update' ||
+              (op.type === 'delete' && op.condition) ||
+              (maybeApplied && op.type === 'put'))
+          )
             current = await this.getItem(layout, keyOf(layout, op), true);
           if (maybeApplied) {
             // An earlier attempt of this call may have been applied: is the stored item its result?

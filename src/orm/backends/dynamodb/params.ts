@@ -34,7 +34,11 @@ export function writeParams(
       };
     }
     case 'delete': {
-      const condition = op.ifExists ? existence(layout, p, true) : undefined;
+      const conditions = [
+        ...(op.ifExists ? [existence(layout, p, true)] : []),
+        ...(op.condition ? [conditionExpression(op.condition, p)] : []),
+      ];
+      const condition = conditions.length > 0 ? conditions.join(' AND ') : undefined;
       return {
         command: 'delete',
         input: {

@@ -20,7 +20,7 @@ import { matches } from '../../query/evaluate.js';
 import { compareText } from '../../query/order.js';
 import { keyConditionOf, visibilityOf } from '../../query/plan.js';
 import { type AnyModelClass, modelOf } from '../../registry.js';
-import { BackendBase } from '../backend-base.js';
+import { BackendBase, defaultCursorSecret } from '../backend-base.js';
 
 export interface InMemoryBackendOptions {
   /** Attribute names, as for DynamoDB (the items are laid out the same way). */
@@ -72,7 +72,8 @@ export class InMemoryBackend extends BackendBase {
     super();
     this.adapter =
       options.adapter instanceof ItemAdapter ? options.adapter : new ItemAdapter(options.adapter);
-    this.cursorSecret = options.cursorSecret ?? 'tablegraph-development-cursor-secret';
+    this.cursorSecret =
+      options.cursorSecret ?? defaultCursorSecret('tablegraph-development-cursor-secret');
   }
 
   /** Removes every item, or only the items of one model. */
@@ -156,7 +157,11 @@ export class InMemoryBackend extends BackendBase {
       existing[op.ifVersion.attr] !== op.ifVersion.value
     )
       throw new ConditionFailed(clone(existing), index);
-    if (op.type === 'update' && op.condition && !matches(op.condition, existing ?? {}))
+    if (
+      (op.type === 'update' || op.type === 'delete') &&
+      op.condition &&
+      !matches(op.condition, existing ?? {})
+    )
       throw new ConditionFailed(existing ? clone(existing) : null, index);
     if (op.type === 'update') {
       const next = this.updated(existing, op);
