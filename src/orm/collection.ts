@@ -91,18 +91,18 @@ export class Collection<M extends AnyModelClass> {
       const ctx = contextOf(query.model);
       const plan = query.plan();
       const first = members[0];
-      if (partition != null && plan.partition !== partition)
-        throw badMember(
-          ctx.model.entity,
-          `models[${i}]`,
-          `lives in partition ${JSON.stringify(plan.partition)}, not ${JSON.stringify(partition)} (relate it to the owner with hasMany, or give it fields named like the key)`,
-          ctx.model.entity,
-        );
       if (plan.operation !== 'query' || plan.index !== null || plan.clientOrder !== null)
         throw badMember(
           ctx.model.entity,
           `models[${i}]`,
           'its conditions do not fix its table partition key, so it is not part of one item collection',
+          ctx.model.entity,
+        );
+      if (partition != null && plan.partition !== partition)
+        throw badMember(
+          ctx.model.entity,
+          `models[${i}]`,
+          `lives in partition ${JSON.stringify(plan.partition)}, not ${JSON.stringify(partition)} (relate it to the owner with hasMany, or give it fields named like the key)`,
           ctx.model.entity,
         );
       if (first && plan.partition !== first.plan.partition)
@@ -283,9 +283,11 @@ export class Collection<M extends AnyModelClass> {
             received: describe(n),
           },
         ]);
+    const budget = this.#state.maxReads;
     const read = await readCollectionHeads(
       this,
       new Map([...sizes].map(([m, n]) => [m.ctx.cls, n + 1])),
+      Number.isFinite(budget) ? budget : undefined,
     );
     return {
       of: <T extends M>(model: T): Head<T> => {

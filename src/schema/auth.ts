@@ -355,6 +355,17 @@ export function accessOf(model: unknown): ModelAccess | undefined {
   return registered.get(model as object);
 }
 
+/** The decision for the caller of `context` on `model` (open when the schema has no rules for it). */
+export function decisionOf(
+  context: unknown,
+  model: unknown,
+  operation: Operation,
+  known: Values,
+): Decision {
+  const access = registered.get(model as object);
+  return access ? access.decide(operation, context, known) : ALL;
+}
+
 /** Whether the caller of `context` may read `item` of `model` (model-level read rules). */
 export function canRead(context: unknown, model: unknown, item: object): boolean {
   const access = registered.get(model as object);

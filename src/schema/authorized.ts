@@ -1,6 +1,6 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { type AnyModelClass, type ModelBase, type Query, relationsOf } from '../orm/index.js';
-import { accessOf, type Decision, fieldsOf, fixedBy, refusal } from './auth.js';
+import type { AnyModelClass, ModelBase, Query } from '../orm/index.js';
+import { type Decision, fieldsOf, fixedBy, refusal } from './auth.js';
 import {
   type ConnectionArgs,
   type ConnectionResult,
@@ -27,27 +27,6 @@ export function readable(
   if (decision.kind === 'none') return null;
   if (decision.kind === 'all') return load();
   return load().then((item) => (item && g.access.canRead(context, item) ? item : null));
-}
-
-/**
- * Whether a parent's lookup may read a relation's items with it (one item collection read): only
- * when the caller may list all of them, decided on the parent's key alone. Else the relation
- * resolves through its own (scoped) connection, and the collection read leaves its items unread.
- */
-export function servesRelation(
-  parent: AnyModelClass,
-  relation: string,
-  key: Values,
-  context: unknown,
-): boolean {
-  const r = relationsOf(parent)[relation];
-  if (!r) return false;
-  const access = accessOf(r.target());
-  if (!access) return true;
-  const fixed: Values = {};
-  for (const [targetField, sourceField] of Object.entries(r.on))
-    if (key[sourceField] !== undefined) fixed[targetField] = key[sourceField];
-  return access.decide('list', context, fixed).kind === 'all';
 }
 
 /** An empty page: what a caller the rules let see nothing gets, at no request. */

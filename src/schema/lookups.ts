@@ -8,6 +8,7 @@ import {
   type ModelBase,
   readCollectionHeads,
 } from '../orm/index.js';
+import { decisionOf } from './auth.js';
 import { type ConnectionResult, connectionFromItems, type PageLimits } from './connections.js';
 import { loaderFor } from './context.js';
 import type { Values } from './model-types.js';
@@ -19,9 +20,11 @@ const planned = new WeakMap<object, Map<string, ConnectionResult>>();
 
 /**
  * The root lookup by key (`user(rowId:)`): when selected hasMany relations live in the parent's
- * partition, one collection read answers the parent and their first pages; else the loader.
- * `serves(relation)` false keeps a relation out of the collection read (it then resolves with its
- * own Query): what a read rule that filters or hides a relation's items must say.
+ * partition, one collection read answers the parent and their first pages; else the loader. Only
+ * a relation the caller may list whole (its `list` rules decide `all` on the relation's key) is
+ * read with the parent: one an owner or tenant rule narrows or hides resolves with its own,
+ * authorized Query, so the collection never shows an item a rule hides. The parent itself is
+ * decided by the caller (`readable`), as for any lookup.
  */
 export async function resolveLookup(
   cls: AnyModelClass,
@@ -30,9 +33,15 @@ export async function resolveLookup(
   context: unknown,
   info: GraphQLResolveInfo,
   limits: PageLimits,
-  serves?: (relation: string) => boolean,
 ): Promise<ModelBase | null> {
-  const plan = planLookup(cls, typeName, key, info, limits, serves);
+  const plan = planLookup(
+    cls,
+    typeName,
+    key,
+    info,
+    limits,
+    (target, fixed) => decisionOf(context, target, 'list', fixed).kind === 'all',
+  );
   if (plan === null)
     return loaderFor(context, info).load(
       cls,

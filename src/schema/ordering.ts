@@ -39,7 +39,10 @@ export function declareOrders(
     builder.enumType(enumName, {
       description: `Orders ${what} serves for ${names.plural} (its sort key: ${list}).`,
       values: {
-        [`${stem}_ASC`]: { value: 'asc', description: `By ${list}, ascending (key order).` },
+        [`${stem}_ASC`]: {
+          value: 'asc',
+          description: `By ${list}, ascending (key order, the default).`,
+        },
         [`${stem}_DESC`]: { value: 'desc', description: `By ${list}, descending.` },
       },
     });
@@ -76,13 +79,6 @@ export function orderArg(
   index: string | null | undefined,
 ): Record<string, unknown> {
   const type = index === undefined ? undefined : orders.get(index);
-  return type === undefined
-    ? {}
-    : {
-        orderBy: f.arg({
-          type,
-          required: false,
-          description: 'An order the index serves (its sort key); key order ascending by default.',
-        }),
-      };
+  // No argument description: the enum says which index serves it (and SDL keeps one line per field).
+  return type === undefined ? {} : { orderBy: f.arg({ type, required: false }) };
 }

@@ -1,6 +1,6 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Query } from '../orm/index.js';
-import { authorizedConnection, readable, servesRelation } from './authorized.js';
+import { authorizedConnection, readable } from './authorized.js';
 import type { TablegraphBuilder } from './builder.js';
 import type { ConnectionArgs, PageLimits } from './connections.js';
 import { dynamic, fieldMap } from './dynamic.js';
@@ -81,10 +81,10 @@ export function addQueryFields(
         args: keyArgs(f, g, g.tableKey),
         resolve: guard((_root: unknown, args: Values, ctx: unknown, info: GraphQLResolveInfo) => {
           const key = given(g, args);
+          // The rules decide on the parent as for any lookup; lookups.ts reads its relations with it
+          // only where they let the caller list them.
           return readable(g, ctx, key, () =>
-            resolveLookup(cls, names.type, key, ctx, info, limits, (relation) =>
-              servesRelation(cls, relation, key, ctx),
-            ),
+            resolveLookup(cls, names.type, key, ctx, info, limits),
           );
         }),
       }),

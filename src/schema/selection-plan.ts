@@ -71,7 +71,7 @@ function selectedFields(
  * source fields the key holds, read forward from their start (`first`, no `after`/`last`/`before`),
  * with no `where` and the default order, whose own query is a keyed table Query of the parent's
  * partition with nothing left to filter. Null when there is none: the parent is a plain key lookup.
- * `serves(relationName)` lets a caller keep a relation out (a rule that filters it).
+ * `serves(target, fixed)` false keeps a relation out (a read rule that would filter its items).
  */
 export function planLookup(
   cls: AnyModelClass,
@@ -79,7 +79,7 @@ export function planLookup(
   key: Values,
   info: GraphQLResolveInfo,
   limits: PageLimits,
-  serves: (relation: string) => boolean = () => true,
+  serves: (target: AnyModelClass, fixed: Values) => boolean = () => true,
 ): LookupPlan | null {
   const relations = relationsOf(cls);
   // The hot path: a model without hasMany relations is a plain key lookup.
@@ -101,7 +101,7 @@ export function planLookup(
   )) {
     const name = node.name.value;
     const relation: Relation | undefined = relations[name];
-    if (relation?.kind !== 'hasMany' || !serves(name)) continue;
+    if (relation?.kind !== 'hasMany') continue;
     const def = fields[name] as GraphQLField<unknown, unknown> | undefined;
     if (!def) continue;
     let args: Values;
@@ -118,6 +118,7 @@ export function planLookup(
     const on = Object.entries(relation.on);
     if (!on.every(([, source]) => key[source] != null)) continue;
     const fixed = Object.fromEntries(on.map(([target, source]) => [target, key[source]]));
+    if (!serves(relation.target(), fixed)) continue;
     const query = Query.of(relation.target(), fixed) as Query<AnyModelClass>;
     const plan = query.plan();
     if (

@@ -1,6 +1,7 @@
 import { describe, type ValidationIssue } from '../errors.js';
 import type { AnyField } from '../fields.js';
 import { accepts, OPERATOR_TABLE, OPERATORS, type Operator, operatorsFor } from './operators.js';
+import { compareText } from './order.js';
 
 const OPERATOR_SET = new Set<string>(OPERATORS);
 /**
@@ -117,7 +118,18 @@ function compare(
         return bad(`${op} takes [low, high]`, '[low, high]');
       const lo = encodeValue(def, operand[0], `${path}[0]`, issues);
       const hi = encodeValue(def, operand[1], `${path}[1]`, issues);
-      return lo && hi && make([lo.value, hi.value], [lo.raw, hi.raw]);
+      if (!lo || !hi) return undefined;
+      // DynamoDB refuses a reversed range (ValidationException) where an engine could answer nothing.
+      const reversed =
+        typeof lo.value === 'string' && typeof hi.value === 'string'
+          ? compareText(lo.value, hi.value) > 0
+          : typeof lo.value === 'number' && typeof hi.value === 'number' && lo.value > hi.value;
+      if (reversed)
+        return bad(
+          `${op} takes [low, high] with low <= high (DynamoDB refuses a reversed range)`,
+          'low <= high',
+        );
+      return make([lo.value, hi.value], [lo.raw, hi.raw]);
     }
     case 'values': {
       if (!Array.isArray(operand) || operand.length === 0 || operand.length > 100)
