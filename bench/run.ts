@@ -9,7 +9,7 @@ import { describeMachine, machine } from './lib/machine.js';
 import { mode } from './lib/mode.js';
 import { RESULTS, writeResult } from './lib/report.js';
 
-const FAMILIES = ['orm', 'server', 'requests', 'scale'] as const;
+const FAMILIES = ['orm', 'server', 'requests', 'scale', 'projection'] as const;
 const only = process.argv
   .find((a) => a.startsWith('--only='))
   ?.slice(7)
