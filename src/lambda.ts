@@ -59,6 +59,23 @@ export function createLambdaHandler(options: LambdaHandlerOptions): HttpApiHandl
     for (const [name, value] of Object.entries(event.headers ?? {}))
       if (value !== undefined) headers.set(name, value);
     if (event.cookies?.length) headers.set('cookie', event.cookies.join('; '));
+    // A Lambda invocation answers once: a subscription's event stream could only run until the
+    // timeout, so it is refused up front (serve subscriptions from `createServer` on a long-lived host).
+    if (/text\/event-stream/i.test(headers.get('accept') ?? ''))
+      return {
+        statusCode: 400,
+        headers: { 'content-type': 'application/json; charset=utf-8' },
+        body: JSON.stringify({
+          errors: [
+            {
+              message:
+                'Subscriptions (text/event-stream) are not served by a Lambda handler, which answers once; use a long-lived server (createServer) for them',
+              extensions: { code: 'SUBSCRIPTIONS_UNSUPPORTED' },
+            },
+          ],
+        }),
+        isBase64Encoded: false,
+      };
     const method = event.requestContext.http.method.toUpperCase();
     const body =
       event.body == null || method === 'GET' || method === 'HEAD'

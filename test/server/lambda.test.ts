@@ -167,6 +167,17 @@ describe('the Lambda handler (API Gateway HTTP API events) on dynalite', () => {
     expect(page.body).not.toContain('<html');
   });
 
+  it('refuses a subscription stream (text/event-stream) at once: an invocation answers only once', async () => {
+    const refused = await handler(
+      event('POST', {
+        body: JSON.stringify({ query: 'subscription { userChanged { kind } }' }),
+        headers: { accept: 'text/event-stream' },
+      }),
+    );
+    expect(refused.statusCode).toBe(400);
+    expect(JSON.parse(refused.body).errors[0].extensions.code).toBe('SUBSCRIPTIONS_UNSUPPORTED');
+  });
+
   it('serves GraphiQL (HTML, opening on an example over the models) when enabled', async () => {
     const withGraphiQL = createLambdaHandler({
       schema: buildSchema({ models: createModels(backend) }),
