@@ -72,7 +72,8 @@ export function authorizedConnection<M extends AnyModelClass>(
   return resolveConnection(scoped, args, limits, info);
 }
 
-function checkFilterFields(
+/** Refuses a filter on a field the caller may not read (it would tell the field's values apart). */
+export function checkFilterFields(
   g: GeneratedModel,
   context: unknown,
   condition: Values | null,

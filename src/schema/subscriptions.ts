@@ -20,6 +20,7 @@ import {
   toWire,
 } from '../orm/index.js';
 import { canRead } from './auth.js';
+import { checkFilterFields } from './authorized.js';
 import type { TablegraphBuilder } from './builder.js';
 import { dynamic, fieldMap } from './dynamic.js';
 import { guard } from './errors.js';
@@ -365,7 +366,10 @@ export function addSubscriptionFields(
             context: unknown,
           ) => {
             const { where, kinds, ...keys } = args;
-            const conditions = [given(g, keys), where ? whereOf(g, where) : null].filter(
+            const condition = where ? whereOf(g, where) : null;
+            // As on connections: no filter on a field the caller may not read.
+            checkFilterFields(g, context, condition, given(g, keys));
+            const conditions = [given(g, keys), condition].filter(
               (c): c is Values => c !== null && Object.keys(c).length > 0,
             );
             return hub.subscribe(

@@ -225,6 +225,15 @@ describe('generated subscriptions (graphql-js, in process)', () => {
     open1.stop();
     secret.stop();
     expect(hub.size).toBe(0);
+    // A filter on a field the subscriber may not read is refused, as on connections.
+    const probe = await subscribe({
+      schema,
+      document: parse(
+        'subscription { userChanged(where: { email: { beginsWith: "s" } }) { kind } }',
+      ),
+      contextValue: { caller: { sub: 'sam' } },
+    });
+    expect((probe as ExecutionResult).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     // A bad filter is refused when subscribing, with the ORM's typed error.
     const bad = await subscribe({
       schema,
