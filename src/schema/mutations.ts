@@ -8,7 +8,13 @@ import {
   transaction,
 } from '../orm/index.js';
 import { refusal } from './auth.js';
-import { authorizeChange, authorizeCreate, meets, redacted } from './authorized.js';
+import {
+  authorizeChange,
+  authorizeCreate,
+  checkFilterFields,
+  meets,
+  redacted,
+} from './authorized.js';
 import type { TablegraphBuilder } from './builder.js';
 import { loaderFor } from './context.js';
 import { dynamic, fieldMap } from './dynamic.js';
@@ -345,6 +351,8 @@ export function addMutations(
             const key = given(g, keyArgValues);
             const auth = authorizeChange(g, ctx, 'update', key, changes);
             const own = condition ? whereOf(g, condition) : null;
+            // An `if` is a filter too: none on a field the caller may not read.
+            checkFilterFields(g, ctx, own, key);
             const combined = own && auth ? { AND: [own, auth] } : (own ?? auth);
             try {
               const item = await Model.update(key, changes, {

@@ -82,4 +82,32 @@ describe('rules checked when the schema is built', () => {
     );
     expect(product.errors).toBeUndefined();
   });
+  it('an update `if` on a field the caller may not read is refused: it would probe the value', async () => {
+    const schema = buildSchema({
+      models,
+      auth: {
+        rules: [
+          rules(User, {
+            read: [allow.public()],
+            create: [allow.signedIn()],
+            update: [allow.signedIn()],
+            fields: { email: { read: [allow.groups('admin')] } },
+          }),
+        ],
+      },
+    });
+    const run = (source: string) =>
+      graphql({ schema, source, contextValue: { caller: { sub: 'sam' } } });
+    await run(
+      'mutation { createUser(input: { rowId: "x", email: "x@example.com", name: "X" }) { name } }',
+    );
+    const probe = await run(
+      'mutation { updateUser(rowId: "x", input: { name: "Y" }, if: { email: { beginsWith: "x" } }) { name } }',
+    );
+    expect(probe.errors?.map((e) => e.extensions.code)).toEqual(['FORBIDDEN']);
+    const plain = await run(
+      'mutation { updateUser(rowId: "x", input: { name: "Y" }) { name email } }',
+    );
+    expect(plain.data).toEqual({ updateUser: { name: 'Y', email: null } });
+  });
 });
