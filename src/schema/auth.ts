@@ -1,4 +1,4 @@
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
 import {
   type AnyModelClass,
   type CompiledModel,
@@ -342,34 +342,16 @@ export function compileAccess(
   );
 }
 
-// The access of each model class, for paths that start from a model (subscription events).
-const registered = new WeakMap<object, ModelAccess>();
+/** Where a model's access travels: its object type's extensions, so it is scoped to the schema. */
+export const ACCESS_EXTENSION = 'tablegraphAccess';
 
-/** Remembers the access of the models of a schema (called by addModelTypes). */
-export function registerAccess(access: ReadonlyMap<AnyModelClass, ModelAccess>): void {
-  for (const [m, a] of access) registered.set(m, a);
-}
-
-/** The access of a model class in the schema last built over it, if any. */
-export function accessOf(model: unknown): ModelAccess | undefined {
-  return registered.get(model as object);
-}
-
-/** The decision for the caller of `context` on `model` (open when the schema has no rules for it). */
-export function decisionOf(
-  context: unknown,
-  model: unknown,
-  operation: Operation,
-  known: Values,
-): Decision {
-  const access = registered.get(model as object);
-  return access ? access.decide(operation, context, known) : ALL;
-}
-
-/** Whether the caller of `context` may read `item` of `model` (model-level read rules). */
-export function canRead(context: unknown, model: unknown, item: object): boolean {
-  const access = registered.get(model as object);
-  return access ? access.canRead(context, item) : true;
+/**
+ * The access of the model behind a type of `schema` (the schema a resolver runs in, `info.schema`):
+ * kept on the type itself, so two schemas built over the same models keep their own rules.
+ */
+export function accessIn(schema: GraphQLSchema, typeName: string): ModelAccess | undefined {
+  const type = schema.getType(typeName);
+  return type?.extensions?.[ACCESS_EXTENSION] as ModelAccess | undefined;
 }
 
 /** The fields equal to a value at the top level of an ORM condition (`{ f: v }` or `{ f: { eq: v } }`). */

@@ -1,5 +1,5 @@
 import type { AnyModelClass } from '../orm/index.js';
-import { type AuthOptions, compileAccess, registerAccess } from './auth.js';
+import { type AuthOptions, compileAccess } from './auth.js';
 import type { TablegraphBuilder } from './builder.js';
 import type { PageLimits } from './connections.js';
 import { declareModel, type GeneratedModel } from './model-types.js';
@@ -48,7 +48,6 @@ export function addModelTypes(
   };
   const filters = new FilterInputs(builder);
   const access = compileAccess(options.models, options.auth);
-  registerAccess(access);
   // Refs first, so relations can point at any model in either direction.
   const generated = new Map<unknown, GeneratedModel>(
     options.models.map((cls) => [cls, declareModel(builder, cls, access.get(cls)!)]),

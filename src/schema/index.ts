@@ -27,7 +27,6 @@ export {
   type AuthOptions,
   allow,
   type Caller,
-  canRead,
   type ModelAccessRules,
   type ModelRules,
   type Rule,

@@ -6,12 +6,14 @@ import {
   type AnyModelClass,
   Collection,
   type ModelBase,
+  modelOf,
   readCollectionHeads,
 } from '../orm/index.js';
-import { decisionOf } from './auth.js';
+import { accessIn } from './auth.js';
 import { type ConnectionResult, connectionFromItems, type PageLimits } from './connections.js';
 import { loaderFor } from './context.js';
 import type { Values } from './model-types.js';
+import { namesOf } from './names.js';
 import { selectionOf } from './selection.js';
 import { planLookup, relationSignature } from './selection-plan.js';
 
@@ -40,7 +42,9 @@ export async function resolveLookup(
     key,
     info,
     limits,
-    (target, fixed) => decisionOf(context, target, 'list', fixed).kind === 'all',
+    (target, fixed) =>
+      (accessIn(info.schema, namesOf(modelOf(target)).type)?.decide('list', context, fixed).kind ??
+        'all') === 'all',
   );
   if (plan === null)
     return loaderFor(context, info).load(

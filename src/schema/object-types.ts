@@ -8,6 +8,7 @@ import {
   relationKey,
   relationsOf,
 } from '../orm/index.js';
+import { ACCESS_EXTENSION } from './auth.js';
 import { authorizedConnection, readable } from './authorized.js';
 import type { TablegraphBuilder } from './builder.js';
 import type { ConnectionArgs, PageLimits } from './connections.js';
@@ -57,6 +58,8 @@ export function addObjectType(
   };
   builder.node(g.ref, {
     description: `${names.type} (entity type "${model.entity}").`,
+    // The rules travel with the type (auth.ts accessIn): scoped to the schema the type is in.
+    extensions: { [ACCESS_EXTENSION]: g.access },
     isTypeOf: (value) =>
       value instanceof (cls as unknown as abstract new (...a: never[]) => unknown),
     id: { resolve: (item) => nodeKey(g, item as ModelBase) },

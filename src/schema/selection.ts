@@ -8,7 +8,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { type AnyModelClass, modelOf, relationsOf } from '../orm/index.js';
-import { accessOf } from './auth.js';
+import { accessIn } from './auth.js';
 import { fieldNaming, namesOf } from './names.js';
 
 type Fragments = GraphQLResolveInfo['fragments'];
@@ -86,7 +86,7 @@ export function modelFieldsOf(
     out.add(field);
   }
   // What the caller's read rules compare is read too (a rule must not decide on a missing field).
-  for (const field of accessOf(cls)?.ruleFields ?? []) out.add(field);
+  for (const field of accessIn(info.schema, namesOf(model).type)?.ruleFields ?? []) out.add(field);
   return [...out];
 }
 

@@ -19,7 +19,6 @@ import {
   onChange,
   toWire,
 } from '../orm/index.js';
-import { canRead } from './auth.js';
 import { checkFilterFields } from './authorized.js';
 import type { TablegraphBuilder } from './builder.js';
 import { dynamic, fieldMap } from './dynamic.js';
@@ -86,9 +85,10 @@ class Subscription implements AsyncIterableIterator<Payload> {
     private readonly hub: ChangeHub,
     readonly model: AnyModelClass,
     readonly kinds: ReadonlySet<ChangeKind>,
-    private readonly context: unknown,
     private readonly matches: (change: Change) => boolean,
     readonly connection: object,
+    /** The subscriber's read rules for an item of the model. */
+    private readonly visible: (item: object) => boolean,
   ) {}
 
   /** A change of this subscription's model and kind: authorized first, then filtered, then queued. */
@@ -97,7 +97,7 @@ class Subscription implements AsyncIterableIterator<Payload> {
     const item = changedInstance<typeof this.model>(change) as unknown as ModelBase;
     try {
       // The read rules before the subscriber's own filter: a filter cannot probe a hidden item.
-      if (!canRead(this.context, this.model, item) || !this.matches(change)) return;
+      if (!this.visible(item) || !this.matches(change)) return;
     } catch {
       return; // a failing rule reads nothing
     }
@@ -197,6 +197,8 @@ export class ChangeHub {
     kinds: ReadonlySet<ChangeKind>,
     context: unknown,
     where: object | null,
+    /** The subscriber's read rules (the schema's; open by default). */
+    visible: (item: object) => boolean = () => true,
   ): AsyncIterableIterator<Payload> {
     if (this.#closed)
       throw new GraphQLError('The server is shutting down', {
@@ -210,7 +212,7 @@ export class ChangeHub {
     const held = this.#perConnection.get(connection) ?? 0;
     if (held >= maxPerConnection)
       throw limitError('maxPerConnection', maxPerConnection, 'on one connection');
-    const sub = new Subscription(this, model, kinds, context, matches, connection);
+    const sub = new Subscription(this, model, kinds, matches, connection, visible);
     let set = this.#subs.get(model);
     if (!set) {
       set = new Set();
@@ -377,6 +379,7 @@ export function addSubscriptionFields(
               kinds?.length ? new Set(kinds) : ALL_KINDS,
               context,
               conditions.length ? { AND: conditions } : null,
+              (item) => g.access.canRead(context, item),
             );
           },
         ),

@@ -1,5 +1,5 @@
 // The rule decisions (pure) and the checks made when a schema is built.
-import { graphql } from 'graphql';
+import { type ExecutionResult, graphql, parse, subscribe } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { createModels } from '../../examples/demo/models.js';
 import { ConfigurationError, InMemoryBackend } from '../../src/orm/index.js';
@@ -109,5 +109,25 @@ describe('rules checked when the schema is built', () => {
       'mutation { updateUser(rowId: "x", input: { name: "Y" }) { name email } }',
     );
     expect(plain.data).toEqual({ updateUser: { name: 'Y', email: null } });
+  });
+  it('rules stay with their schema: a second schema over the same models does not open the first', async () => {
+    const backend = new InMemoryBackend();
+    const own = createModels(backend);
+    const [OwnUser] = own;
+    const guarded = buildSchema({
+      models: own,
+      auth: { rules: [rules(OwnUser, { read: [allow.owner({ id: 'sub' })] })] },
+    });
+    buildSchema({ models: own }); // open, built later over the same classes
+    const stream = (await subscribe({
+      schema: guarded,
+      document: parse('subscription { userChanged { item { rowId } } }'),
+      contextValue: { caller: { sub: 'sam' } },
+    })) as AsyncIterableIterator<ExecutionResult>;
+    const first = stream.next();
+    await OwnUser.create({ id: 'alice', email: 'a@example.com', name: 'A' });
+    await OwnUser.create({ id: 'sam', email: 's@example.com', name: 'S' });
+    expect((await first).value).toEqual({ data: { userChanged: { item: { rowId: 'sam' } } } });
+    await stream.return?.();
   });
 });
