@@ -87,6 +87,13 @@ function keyOrThrow(model: CompiledModel, what: string, value: string | null): s
   return value;
 }
 
+// Field kinds whose decode is the identity (JSON's maps null to null, which fromItem does first).
+const PLAIN_KINDS: ReadonlySet<string> = new Set(['string', 'boolean', 'enum', 'date', 'json']);
+const READ_PLAIN = 0;
+const READ_NUMBER = 1;
+const READ_PLAIN_LIST = 2;
+const READ_DECODE = 3;
+
 function buildLayout(model: CompiledModel, adapter: ItemAdapter): ItemLayout {
   const table: IndexAttributes = {
     index: null,
@@ -118,10 +125,17 @@ function buildLayout(model: CompiledModel, adapter: ItemAdapter): ItemLayout {
         : def.kind === 'list' || def.kind === 'stringSet' || def.kind === 'numberSet'
           ? () => def.decode(undefined)
           : () => null;
-    // Kinds stored as they are (strings, booleans, enums, dates as text) skip the decode call.
-    const plain =
-      def.kind === 'string' || def.kind === 'boolean' || def.kind === 'enum' || def.kind === 'date';
-    return { name, encode: def.encode, decode: def.decode, empty, plain };
+    // How fromItem reads each kind without a decode call where it can: kinds stored as they are
+    // (strings, booleans, enums, dates as text, JSON) as they come; numbers checked inline (decode
+    // only for what it refuses: BigInt); lists of such kinds copied with slice.
+    const read = PLAIN_KINDS.has(def.kind)
+      ? READ_PLAIN
+      : def.kind === 'int' || def.kind === 'float'
+        ? READ_NUMBER
+        : def.kind === 'list' && def.of && PLAIN_KINDS.has(def.of.kind)
+          ? READ_PLAIN_LIST
+          : READ_DECODE;
+    return { name, encode: def.encode, decode: def.decode, empty, read };
   });
   const gsiEntries = [...model.indexes.values()].map((plan: IndexPlan) => ({
     plan,
@@ -167,7 +181,20 @@ function buildLayout(model: CompiledModel, adapter: ItemAdapter): ItemLayout {
     fromItem(item, values = {}) {
       for (const e of entries) {
         const v = item[e.name];
-        values[e.name] = v === undefined || v === null ? e.empty() : e.plain ? v : e.decode(v);
+        values[e.name] =
+          v === undefined || v === null
+            ? e.empty()
+            : e.read === READ_PLAIN
+              ? v
+              : e.read === READ_NUMBER
+                ? typeof v === 'number'
+                  ? v
+                  : e.decode(v)
+                : e.read === READ_PLAIN_LIST
+                  ? Array.isArray(v)
+                    ? v.slice()
+                    : []
+                  : e.decode(v);
       }
       return values;
     },

@@ -38,14 +38,20 @@ export function utf8Length(text: string): number {
 
 /** Significant digits and the decimal exponent of a number as the SDK sends it (`String(n)`). */
 function decimal(n: number): { digits: number; exponent: number } {
-  const [mantissa, exp] = String(Math.abs(n)).split('e') as [string, string | undefined];
-  const [whole, fraction = ''] = mantissa.split('.') as [string, string | undefined];
-  const all = (whole + fraction).replace(/^0+/, '');
-  const trimmed = all.replace(/0+$/, '');
+  // By index, not split/regex: every number written or checked passes here.
+  const s = String(Math.abs(n));
+  const e = s.indexOf('e');
+  const mantissa = e < 0 ? s : s.slice(0, e);
+  const dot = mantissa.indexOf('.');
+  const wholeLength = dot < 0 ? mantissa.length : dot;
+  const all = dot < 0 ? mantissa : mantissa.slice(0, dot) + mantissa.slice(dot + 1);
+  let first = 0;
+  while (first < all.length && all.charCodeAt(first) === 48) first++;
+  let last = all.length - 1;
+  while (last >= first && all.charCodeAt(last) === 48) last--;
   // Position of the first significant digit relative to the decimal point.
-  const leadingZeros = (whole + fraction).length - all.length;
-  const exponent = Number(exp ?? 0) + whole.length - 1 - leadingZeros;
-  return { digits: trimmed.length, exponent };
+  const exponent = (e < 0 ? 0 : Number(s.slice(e + 1))) + wholeLength - 1 - first;
+  return { digits: last - first + 1, exponent };
 }
 
 /**

@@ -20,7 +20,7 @@ import {
 } from './instances.js';
 import type { StoredItem, StoredKey } from './layout.js';
 import { checkKeys, checkNumber, checkSize, checkValue, itemSize } from './limits.js';
-import type { IndexPlan } from './model-meta.js';
+import type { CompiledModel, IndexPlan } from './model-meta.js';
 import { and, type Condition, parseWhere } from './query/conditions.js';
 import { matches } from './query/evaluate.js';
 import { type AnyModelClass, contextOf, type ModelContext } from './registry.js';
@@ -71,6 +71,20 @@ const OPS_BY_KIND: Partial<Record<AnyField['kind'], readonly string[]>> = {
   numberSet: ['add', 'delete'],
 };
 
+const managedFields = new WeakMap<CompiledModel, ReadonlySet<string>>();
+// Private: the fields the ORM maintains (timestamps, version), once per model.
+function managedFieldsOf(model: CompiledModel): ReadonlySet<string> {
+  let set = managedFields.get(model);
+  if (!set) {
+    set = new Set([
+      ...(model.config.timestamps ? ['createdAt', 'updatedAt'] : []),
+      ...(model.config.version ? ['version'] : []),
+    ]);
+    managedFields.set(model, set);
+  }
+  return set;
+}
+
 function parseChanges(
   ctx: ModelContext,
   changes: object,
@@ -85,10 +99,7 @@ function parseChanges(
     bounds: [],
   };
   const keyFields = keyFieldsOf(model);
-  const managed = new Set([
-    ...(model.config.timestamps ? ['createdAt', 'updatedAt'] : []),
-    ...(model.config.version ? ['version'] : []),
-  ]);
+  const managed = managedFieldsOf(model);
   if (!isPlain(changes)) {
     issues.push({
       path: '',
@@ -282,10 +293,12 @@ export async function update<M extends AnyModelClass>(
   const ofEntity = compare(layout.adapter.entityTypeAttribute, 'eq', model.entity);
 
   // Indexes whose key depends on the change, and the fields their methods read that the change lacks.
-  const changed = new Set([...parsed.set.keys(), ...parsed.atomicFields]);
-  const affected = [...model.indexes.values()].filter((ix) =>
-    readsOf(ix).some((f) => changed.has(f)),
-  );
+  const changed =
+    model.indexes.size === 0 ? null : new Set([...parsed.set.keys(), ...parsed.atomicFields]);
+  const affected =
+    changed === null
+      ? []
+      : [...model.indexes.values()].filter((ix) => readsOf(ix).some((f) => changed.has(f)));
   const missing = new Set<string>();
   for (const ix of affected)
     for (const f of readsOf(ix))
@@ -411,12 +424,12 @@ function updateOf(
     else set[f] = v;
   if (model.config.timestamps) set.updatedAt = new Date().toISOString();
   // Recompute the keys of the indexes the change touches (a null key leaves the index: sparse).
-  const view = Object.create(model.proto) as Values;
-  Object.assign(view, values);
+  const view = affected.length === 0 ? null : (Object.create(model.proto) as Values);
+  if (view) Object.assign(view, values);
   for (const ix of affected) {
     const attrs = layout.indexes.get(ix.name)!;
-    const pk = ix.partition.compute(view);
-    const sk = ix.sort ? ix.sort.compute(view) : null;
+    const pk = ix.partition.compute(view!);
+    const sk = ix.sort ? ix.sort.compute(view!) : null;
     if (pk === null || pk === '' || (ix.sort && (sk === null || sk === ''))) {
       remove.push(attrs.partition);
       if (attrs.sort) remove.push(attrs.sort);

@@ -221,8 +221,9 @@ export class Query<M extends AnyModelClass> {
     const cursor = next ? encodeCursor(secret, plan, next) : null;
     const cursorAt = (i: number) =>
       encodeCursor(secret, plan, ctx.layout.positionOf(items[i]!, plan.index));
+    const loadedItems = this.load(ctx, items, projection?.fields);
     return {
-      items: await this.load(ctx, items, projection?.fields),
+      items: Array.isArray(loadedItems) ? loadedItems : await loadedItems,
       cursor,
       cursorAt,
       consumed,
@@ -306,10 +307,10 @@ export class Query<M extends AnyModelClass> {
     ctx: ModelContext,
     items: StoredItem[],
     partial?: readonly string[],
-  ): Promise<InstanceType<M>[]> {
-    // No afterLoad hooks: skip a promise per item on the hot path.
+  ): InstanceType<M>[] | Promise<InstanceType<M>[]> {
+    // No afterLoad hooks: no promise per item, nor one for the page, on the hot path.
     if (ctx.model.hooks.afterLoad.length === 0)
-      return Promise.resolve(items.map((item) => instantiate<InstanceType<M>>(ctx, item, partial)));
+      return items.map((item) => instantiate<InstanceType<M>>(ctx, item, partial));
     return Promise.all(items.map((item) => loaded<InstanceType<M>>(ctx, item, partial)));
   }
 

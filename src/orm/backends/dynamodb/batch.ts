@@ -155,8 +155,9 @@ export async function runBatch<T>(
   };
   await Promise.all(Array.from({ length: Math.min(policy.concurrency, chunks.length) }, worker));
   return {
-    unprocessed: requests.filter((r) => left.has(r)),
-    uncertain: new Set([...uncertain].filter((r) => left.has(r))),
+    // The common outcome (all processed) builds no list per request.
+    unprocessed: left.size === 0 ? [] : requests.filter((r) => left.has(r)),
+    uncertain: left.size === 0 ? new Set() : new Set([...uncertain].filter((r) => left.has(r))),
     failure:
       left.size > 0
         ? (failure ?? { message: 'requests left unprocessed', cause: undefined })

@@ -174,6 +174,38 @@ function currentItem(raw: unknown): StoredItem | null {
     : null;
 }
 
+/** Values by table key in nested maps (partition, then sort): no id string built per key. */
+class KeyMap<V> {
+  private readonly byPartition = new Map<unknown, Map<unknown, V>>();
+  constructor(
+    private readonly partition: string,
+    private readonly sort: string,
+  ) {}
+  get(key: StoredKey | StoredItem): V | undefined {
+    return this.byPartition.get(key[this.partition])?.get(key[this.sort]);
+  }
+  set(key: StoredKey | StoredItem, value: V): void {
+    this.sorts(key).set(key[this.sort], value);
+  }
+  /** Sets the value unless the key has one; true when it was new. */
+  add(key: StoredKey | StoredItem, value: V): boolean {
+    const sorts = this.sorts(key);
+    const sort = key[this.sort];
+    if (sorts.has(sort)) return false;
+    sorts.set(sort, value);
+    return true;
+  }
+  private sorts(key: StoredKey | StoredItem): Map<unknown, V> {
+    const p = key[this.partition];
+    let sorts = this.byPartition.get(p);
+    if (!sorts) {
+      sorts = new Map();
+      this.byPartition.set(p, sorts);
+    }
+    return sorts;
+  }
+}
+
 /**
  * The DynamoDB backend, on the AWS SDK v3 document client. The client is created on first use.
  * Everything the ORM sends is built by the pure functions in params.ts; this class only sends,
@@ -441,9 +473,14 @@ export class DynamoDBBackend extends BackendBase {
     options: ReadOptions = {},
   ): Promise<(StoredItem | null)[]> {
     const id = this.idOf(layout);
+    const { partition, sort } = layout.table;
     const consistent = options.consistent === true;
-    const unique = [...new Map(keys.map((k) => [id(k), k])).values()];
-    const found = new Map<string, StoredItem>();
+    // Keys and found items by (partition, sort) in nested maps: no id string per key or item.
+    const unique: StoredKey[] = [];
+    const seen = new KeyMap<true>(partition, sort!);
+    for (const k of keys) if (seen.add(k, true)) unique.push(k);
+    const found = new KeyMap<StoredItem>(partition, sort!);
+    const responses: StoredItem[] = [];
     const report = await runBatch(this.retry, unique, 100, (pending) =>
       this.sendBatch(
         pending,
@@ -451,8 +488,10 @@ export class DynamoDBBackend extends BackendBase {
         async (command) => {
           const out = await this.client.send(command as BatchGetCommand);
           this.consumed('BatchGetItem', out, 'read');
-          for (const item of (out.Responses?.[this.tableName] ?? []) as StoredItem[])
-            found.set(id(item), item);
+          for (const item of (out.Responses?.[this.tableName] ?? []) as StoredItem[]) {
+            found.set(item, item);
+            responses.push(item);
+          }
           return (out.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as StoredKey[];
         },
         () =>
@@ -465,8 +504,10 @@ export class DynamoDBBackend extends BackendBase {
       ),
     );
     if (report.failure)
-      throw batchError('BatchGetItem', report, report.unprocessed, [...found.values()]);
-    return keys.map((k) => found.get(id(k)) ?? null);
+      throw batchError('BatchGetItem', report, report.unprocessed, [
+        ...new Map(responses.map((item) => [id(item), item])).values(),
+      ]);
+    return keys.map((k) => found.get(k) ?? null);
   }
 
   /**
