@@ -120,7 +120,8 @@ export type Decision =
 const ALL: Decision = { kind: 'all' };
 const NONE: Decision = { kind: 'none' };
 
-const same = (a: unknown, b: unknown) =>
+/** Value equality as rules compare values (Dates by instant). */
+export const same = (a: unknown, b: unknown) =>
   a instanceof Date && b instanceof Date ? a.getTime() === b.getTime() : a === b;
 
 /**

@@ -1,6 +1,6 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import type { AnyModelClass, ModelBase, Query } from '../orm/index.js';
-import { type Decision, fieldsOf, fixedBy, refusal } from './auth.js';
+import { type Decision, fieldsOf, fixedBy, refusal, same } from './auth.js';
 import {
   type ConnectionArgs,
   type ConnectionResult,
@@ -128,7 +128,7 @@ export function authorizeChange(
 ): Values | null {
   const condition = writeDecision(g, context, operation, key, Object.keys(changes));
   for (const [field, v] of Object.entries(condition ?? {}))
-    if (field in changes && changes[field] !== v)
+    if (field in changes && !same(changes[field], v))
       throw refusal(g.access.caller(context), `move this ${g.names.type} to another owner`);
   return condition;
 }
@@ -136,7 +136,7 @@ export function authorizeChange(
 /** Whether a stored item meets a write's authorization condition. */
 export function meets(item: object | null | undefined, condition: Values): boolean {
   if (!item) return false;
-  return Object.entries(condition).every(([f, v]) => (item as Values)[f] === v);
+  return Object.entries(condition).every(([f, v]) => same((item as Values)[f], v));
 }
 
 /** An item's JSON with the fields the caller may not read left out (a CONFLICT's `current`). */
