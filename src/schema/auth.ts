@@ -287,6 +287,7 @@ export class ModelAccess {
   private validate(): void {
     const { model } = this;
     const where = `auth rules of ${model.entity}`;
+    const plans = [model.table.partition, ...[...model.indexes.values()].map((i) => i.partition)];
     const check = (rules: readonly Rule[] | null, label: string, needsPartition: boolean) => {
       for (const rule of rules ?? []) {
         if (rule.kind !== 'match') continue;
@@ -295,10 +296,6 @@ export class ModelAccess {
           if (!model.fields.has(f))
             throw new ConfigurationError(`${where}: ${label} names an unknown field ${f}`);
         if (!needsPartition) continue;
-        const plans = [
-          model.table.partition,
-          ...[...model.indexes.values()].map((i) => i.partition),
-        ];
         if (!plans.some((p) => partitionFixedBy(p, fields)))
           throw new ConfigurationError(
             `${where}: ${label} matches ${fields.join(', ')}, which fix no partition of the table or of a GSI; a list would have to read everyone's items. Add a GSI whose partition key reads ${fields.join(', ')}, or use another rule`,
