@@ -18,7 +18,7 @@ import {
   startEngine,
   startServer,
 } from './processes.js';
-import { gql, probeNames, throughputOps } from './queries.js';
+import { gql, HEADERS, probeNames, throughputOps } from './queries.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? pick(2, 4));
 const SECONDS = Number(process.env.BENCH_SECONDS ?? pick(3, 15));
@@ -53,7 +53,7 @@ try {
         connections: CONNECTIONS,
         amount,
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: HEADERS,
         body,
         expectBody: answers[servers.indexOf(s)]!.text,
         timeout: 30,

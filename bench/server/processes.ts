@@ -3,6 +3,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { BENCH_JWT_SECRET } from './queries.js';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -126,6 +127,7 @@ export async function startServer(
     PORT: '0',
     HOST: '127.0.0.1',
     TABLEGRAPH_CURSOR_SECRET: 'bench-secret',
+    TABLEGRAPH_JWT_SECRET: BENCH_JWT_SECRET,
     BENCH_BATCHING: kind === 'naive' ? '0' : '1',
     BENCH_NAMES: JSON.stringify(names),
     NODE_ENV: 'production',
