@@ -2,6 +2,7 @@ import { type spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { type AddressInfo, connect, createServer } from 'node:net';
 import { BatchWriteCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import dynalite from 'dynalite';
 import type { DynamoDBBackend } from '../../src/orm/index.js';
 
@@ -105,6 +106,57 @@ export async function truncate(backend: DynamoDBBackend): Promise<void> {
   } while (start);
 }
 
+const AV_TYPES = new Set(['S', 'N', 'B', 'BOOL', 'NULL', 'L', 'M', 'SS', 'NS', 'BS']);
+type Rec = Record<string, unknown>;
+
+// A wire map ({ pk: { S: 'x' } }) as values; anything else as it is.
+function values(record: unknown): unknown {
+  if (!record || typeof record !== 'object' || Array.isArray(record)) return record;
+  const entries = Object.values(record as Rec);
+  const wire = entries.every(
+    (v) =>
+      v !== null &&
+      typeof v === 'object' &&
+      Object.keys(v as Rec).length === 1 &&
+      AV_TYPES.has(Object.keys(v as Rec)[0]!),
+  );
+  return wire && entries.length > 0 ? unmarshall(record as never) : record;
+}
+
+function readableMembers(input: Rec): Rec {
+  const out: Rec = { ...input };
+  for (const k of ['Key', 'Item', 'ExclusiveStartKey', 'ExpressionAttributeValues'])
+    if (k in input) out[k] = values(input[k]);
+  return out;
+}
+
+/**
+ * A request's input with its items, keys and expression values as values, whether the backend sent
+ * it on the wire (low-level commands) or a test sent it through the document client.
+ */
+export function readableInput(input: Rec): Rec {
+  const out = readableMembers(input);
+  if (input.RequestItems) {
+    const tables: Rec = {};
+    for (const [table, entry] of Object.entries(input.RequestItems as Rec))
+      tables[table] = Array.isArray(entry)
+        ? entry.map((r: Rec) =>
+            r.PutRequest
+              ? { PutRequest: readableMembers(r.PutRequest as Rec) }
+              : r.DeleteRequest
+                ? { DeleteRequest: readableMembers(r.DeleteRequest as Rec) }
+                : r,
+          )
+        : { ...(entry as Rec), Keys: ((entry as Rec).Keys as unknown[]).map(values) };
+    out.RequestItems = tables;
+  }
+  if (input.TransactItems)
+    out.TransactItems = (input.TransactItems as Rec[]).map((member) =>
+      Object.fromEntries(Object.entries(member).map(([k, v]) => [k, readableMembers(v as Rec)])),
+    );
+  return out;
+}
+
 /** Counts the SDK commands a backend sends (middleware on its client). */
 export function countRequests(backend: DynamoDBBackend) {
   const counts: Record<string, number> = {};
@@ -113,7 +165,7 @@ export function countRequests(backend: DynamoDBBackend) {
     (next, context) => async (args) => {
       const command = context.commandName ?? 'unknown';
       counts[command] = (counts[command] ?? 0) + 1;
-      log.push({ command, input: args.input as Record<string, unknown> });
+      log.push({ command, input: readableInput(args.input as Rec) });
       return next(args);
     },
     { step: 'initialize', name: 'tablegraphRequestCounter' },

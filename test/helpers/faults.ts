@@ -1,4 +1,3 @@
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBackend } from '../../src/orm/index.js';
 
 /** Probabilities per attempt (each HTTP request the SDK sends, retries included). */
@@ -89,7 +88,7 @@ export function injectFaults(backend: DynamoDBBackend, mix: FaultMix): FaultLog 
         throw reset();
       }
       const lost = WRITES.has(command) && random() < (mix.lostResponse ?? 0);
-      let held: unknown[] = [];
+      const held: unknown[] = [];
       const isBatch = command === 'BatchWriteItemCommand' || command === 'BatchGetItemCommand';
       if (isBatch && (mix.unprocessed ?? 0) > 0) {
         const request = args.request as HttpRequestLike;
@@ -121,16 +120,7 @@ export function injectFaults(backend: DynamoDBBackend, mix: FaultMix): FaultLog 
         throw reset();
       }
       if (held.length > 0) {
-        // This middleware sits outside lib-dynamodb's unmarshalling: hand back document-client values.
-        type Av = Parameters<typeof unmarshall>[0];
-        held =
-          command === 'BatchGetItemCommand'
-            ? held.map((k) => unmarshall(k as Av))
-            : held.map((r) => ({
-                PutRequest: {
-                  Item: unmarshall((r as { PutRequest: { Item: Av } }).PutRequest.Item),
-                },
-              }));
+        // The backend sends low-level commands: the held requests go back as the wire had them.
         const output = out.output as unknown as Record<string, Record<string, unknown> | undefined>;
         if (command === 'BatchGetItemCommand') {
           const previous = (output.UnprocessedKeys?.[table] as { Keys: unknown[] } | undefined)

@@ -167,16 +167,16 @@ describe('mutations, counted on dynalite', () => {
       endpoint: engine.endpoint,
       retry: { baseDelayMs: 1, maxDelayMs: 2, maxAttempts: 2 },
     });
-    // The engine never processes the items whose sku ends in 7.
+    // The engine never processes the items whose sku ends in 7 (the backend's requests carry wire values).
     failing.client.middlewareStack.add(
       (next, context) => async (args) => {
         if (context.commandName !== 'BatchWriteItemCommand') return next(args);
         const items = (
           args.input as {
-            RequestItems: Record<string, { PutRequest: { Item: { sku: string } } }[]>;
+            RequestItems: Record<string, { PutRequest: { Item: { sku: { S: string } } } }[]>;
           }
         ).RequestItems.mutations!;
-        const held = items.filter((r) => r.PutRequest.Item.sku.endsWith('7'));
+        const held = items.filter((r) => r.PutRequest.Item.sku.S.endsWith('7'));
         (args.input as { RequestItems: Record<string, unknown> }).RequestItems.mutations =
           items.filter((r) => !held.includes(r));
         const out = await next(args);

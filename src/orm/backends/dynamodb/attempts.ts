@@ -99,7 +99,10 @@ interface MiddlewareStackLike {
   ): void;
 }
 
-/** The calls being tracked, by the SDK command instance the middleware context names. */
+/**
+ * The calls being tracked, by their command's input object: the middleware sees it as `args.input`
+ * on every attempt, while the context's command instance is shared when handlers are cached.
+ */
 const tracked = new WeakMap<object, { log: AttemptLog; stop: (ambiguous: boolean) => boolean }>();
 
 /**
@@ -110,9 +113,9 @@ const tracked = new WeakMap<object, { log: AttemptLog; stop: (ambiguous: boolean
  */
 export function installAttemptTracker(client: { readonly middlewareStack: object }): void {
   (client.middlewareStack as MiddlewareStackLike).add(
-    (next, context) => async (args) => {
-      const smithy = context.__smithy_context as { commandInstance?: object } | undefined;
-      const entry = smithy?.commandInstance && tracked.get(smithy.commandInstance);
+    (next) => async (args) => {
+      const input = (args as { input?: object } | null)?.input;
+      const entry = input && tracked.get(input);
       if (!entry) return next(args);
       entry.log.attempts++;
       try {
@@ -137,8 +140,7 @@ export function track(
   stop: (ambiguous: boolean) => boolean = () => false,
 ): AttemptLog {
   const log: AttemptLog = { attempts: 0, maybeApplied: false };
-  // lib-dynamodb's commands send an inner client command: that is the one the context names.
-  tracked.set((command as { clientCommand?: object }).clientCommand ?? command, { log, stop });
+  tracked.set((command as { input: object }).input, { log, stop });
   return log;
 }
 

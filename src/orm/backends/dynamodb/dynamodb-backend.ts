@@ -1,23 +1,25 @@
 import {
+  BatchGetItemCommand,
+  type BatchGetItemCommandOutput,
+  BatchWriteItemCommand,
+  type BatchWriteItemCommandOutput,
   CreateTableCommand,
+  DeleteItemCommand,
   DeleteTableCommand,
   DescribeTableCommand,
   DynamoDBClient,
   type DynamoDBClientConfig,
-} from '@aws-sdk/client-dynamodb';
-import {
-  BatchGetCommand,
-  BatchWriteCommand,
-  DeleteCommand,
-  DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
+  GetItemCommand,
+  type GetItemCommandOutput,
+  PutItemCommand,
   QueryCommand,
+  type QueryCommandOutput,
   ScanCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
+  TransactWriteItemsCommand,
+  type TransactWriteItemsCommandOutput,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   type AtomicChanges,
   ConditionFailed,
@@ -63,6 +65,7 @@ import {
   runBatch,
   type SendOutcome,
 } from './batch.js';
+import { fromWire, fromWireList, keyFromWire, toWire, type Wire, wireInput } from './codec.js';
 import {
   batchGetEntry,
   CAPACITY,
@@ -72,6 +75,7 @@ import {
   readParams,
   writeParams,
 } from './params.js';
+import { HandlerCache } from './sender.js';
 
 export interface DynamoDBBackendOptions {
   readonly tableName: string;
@@ -167,10 +171,10 @@ function keyOf(layout: ItemLayout, op: Exclude<WriteOp, { type: 'check' }>): Sto
   return { [partition]: op.item[partition], [sort!]: op.item[sort!] } as StoredKey;
 }
 
-// The item a failed condition returns (ReturnValuesOnConditionCheckFailure) comes back marshalled.
+// The item a failed condition returns (ReturnValuesOnConditionCheckFailure), as the wire has it.
 function currentItem(raw: unknown): StoredItem | null {
   return raw && typeof raw === 'object' && Object.keys(raw).length > 0
-    ? (unmarshall(raw as never) as StoredItem)
+    ? fromWire(raw as Wire)
     : null;
 }
 
@@ -220,6 +224,8 @@ export class DynamoDBBackend extends BackendBase {
   private readonly retry: RetryPolicy;
   private readonly operationRetry: OperationRetryPolicy;
   private documentClient: DynamoDBDocumentClient | null = null;
+  private sender: HandlerCache | null = null;
+  // A plan's request members on the wire, built once per plan (and projection, time, count).
   private readonly readCache = new WeakMap<
     QueryPlan,
     { key: string; params: ReturnType<typeof readParams> }
@@ -261,8 +267,19 @@ export class DynamoDBBackend extends BackendBase {
         marshallOptions: { convertEmptyValues: false },
       });
       installAttemptTracker(this.documentClient);
+      this.sender = new HandlerCache(this.documentClient);
     }
     return this.documentClient;
+  }
+
+  /**
+   * Sends a low-level command through the client (the document client shares its middleware and
+   * config): items go on the wire through codec.ts, not through the document client's generic
+   * marshalling, and handlers are resolved once per command class (sender.ts).
+   */
+  private send<O>(command: object): Promise<O> {
+    if (!this.sender) void this.client;
+    return this.sender!.send<O>(command);
   }
 
   private ownClient(hasEnvCredentials: boolean): DynamoDBClient {
@@ -303,13 +320,15 @@ export class DynamoDBBackend extends BackendBase {
     options: ReadOptions = {},
   ): Promise<StoredItem | null> {
     try {
-      const out = await this.client.send(
-        new GetCommand(
-          getParams(this.tableName, key, options.projection, options.consistent === true) as never,
+      const out = await this.send<GetItemCommandOutput>(
+        new GetItemCommand(
+          wireInput(
+            getParams(this.tableName, key, options.projection, options.consistent === true),
+          ) as never,
         ),
       );
       this.consumed('GetItem', out, 'read');
-      return (out.Item as StoredItem | undefined) ?? null;
+      return out.Item ? fromWire(out.Item) : null;
     } catch (error) {
       throw wrap('GetItem', error);
     }
@@ -328,11 +347,13 @@ export class DynamoDBBackend extends BackendBase {
       throw new ConfigurationError('a condition check is only valid inside a transaction');
     const operation =
       command === 'put' ? 'PutItem' : command === 'update' ? 'UpdateItem' : 'DeleteItem';
+    const wire = wireInput(input);
     const withCurrent = {
-      ...input,
+      ...wire,
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       ...CAPACITY,
     } as never;
+    const plainDelete = { ...wire, ...CAPACITY } as never;
     // Not idempotent, so never resent blindly after a lost response: an increment (a versioned
     // upsert) and atomic changes (ADD, list appends, removal by position).
     const atomic = op.type === 'update' && hasAtomicChanges(op.atomic);
@@ -342,18 +363,16 @@ export class DynamoDBBackend extends BackendBase {
     for (let round = 1; ; round++) {
       const request =
         command === 'put'
-          ? new PutCommand(withCurrent)
+          ? new PutItemCommand(withCurrent)
           : command === 'update'
-            ? new UpdateCommand(withCurrent)
-            : new DeleteCommand({ ...input, ...CAPACITY } as never);
+            ? new UpdateItemCommand(withCurrent)
+            : new DeleteItemCommand(plainDelete);
       const log = track(request, (ambiguous) => counts && ambiguous);
       try {
-        const out = (await this.client.send(request as never)) as {
-          Attributes?: StoredItem;
-          ConsumedCapacity?: CapacityOut;
-        };
+        const out = await this.send<{ Attributes?: Wire; ConsumedCapacity?: CapacityOut }>(request);
         this.consumed(operation, out, 'write');
-        return out.Attributes ?? null; // ALL_NEW of an update, ALL_OLD of a delete that asked
+        // ALL_NEW of an update, ALL_OLD of a delete that asked
+        return out.Attributes ? fromWire(out.Attributes) : null;
       } catch (raw) {
         const error = unwrapAttempt(raw);
         maybeApplied ||= log.maybeApplied;
@@ -428,7 +447,7 @@ export class DynamoDBBackend extends BackendBase {
     const key = `${request.now}:${request.countOnly}:${projection?.join(',') ?? ''}`;
     const cached = this.readCache.get(request.plan);
     if (cached?.key === key) return cached.params;
-    const params = readParams(
+    const { command, input } = readParams(
       this.tableName,
       request.layout,
       request.plan,
@@ -436,25 +455,30 @@ export class DynamoDBBackend extends BackendBase {
       request.countOnly,
       projection,
     );
+    const params = { command, input: wireInput(input) };
     this.readCache.set(request.plan, { key, params });
     return params;
   }
 
   async queryPage(request: PageRequest): Promise<PageResult> {
     const { command, input } = this.paramsFor(request);
-    const full = { ...input, ...pageParams(request) } as never;
+    const { Limit, ExclusiveStartKey } = pageParams(request);
+    const full = {
+      ...input,
+      ...(Limit !== undefined ? { Limit } : {}),
+      ...(ExclusiveStartKey ? { ExclusiveStartKey: toWire(ExclusiveStartKey) } : {}),
+    } as never;
     try {
-      const out =
-        command === 'query'
-          ? await this.client.send(new QueryCommand(full))
-          : await this.client.send(new ScanCommand(full));
+      const out = await this.send<QueryCommandOutput>(
+        command === 'query' ? new QueryCommand(full) : new ScanCommand(full),
+      );
       const { read } = unitsOf(out.ConsumedCapacity, 'read');
       this.report(command === 'query' ? 'Query' : 'Scan', read, 0);
       return {
-        items: (out.Items as StoredItem[] | undefined) ?? [],
+        items: fromWireList(out.Items),
         count: out.Count ?? 0,
         scanned: out.ScannedCount ?? 0,
-        lastKey: (out.LastEvaluatedKey as StoredKey | undefined) ?? null,
+        lastKey: out.LastEvaluatedKey ? keyFromWire(out.LastEvaluatedKey) : null,
         readUnits: read,
       };
     } catch (error) {
@@ -486,18 +510,21 @@ export class DynamoDBBackend extends BackendBase {
         pending,
         id,
         async (command) => {
-          const out = await this.client.send(command as BatchGetCommand);
+          const out = await this.send<BatchGetItemCommandOutput>(command);
           this.consumed('BatchGetItem', out, 'read');
-          for (const item of (out.Responses?.[this.tableName] ?? []) as StoredItem[]) {
+          for (const item of fromWireList(out.Responses?.[this.tableName])) {
             found.set(item, item);
             responses.push(item);
           }
-          return (out.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as StoredKey[];
+          return (out.UnprocessedKeys?.[this.tableName]?.Keys ?? []).map(keyFromWire);
         },
         () =>
-          new BatchGetCommand({
+          new BatchGetItemCommand({
             RequestItems: {
-              [this.tableName]: batchGetEntry(pending, options.projection, consistent),
+              [this.tableName]: {
+                ...batchGetEntry(pending, options.projection, consistent),
+                Keys: pending.map(toWire),
+              },
             },
             ...CAPACITY,
           } as never),
@@ -521,8 +548,8 @@ export class DynamoDBBackend extends BackendBase {
     const report = await this.writeBatch(
       layout,
       items,
-      (Item) => ({ PutRequest: { Item } }),
-      (r) => (r as { PutRequest: { Item: StoredItem } }).PutRequest.Item,
+      (Item) => ({ PutRequest: { Item: toWire(Item) } }),
+      (r) => fromWire((r as { PutRequest: { Item: Wire } }).PutRequest.Item),
     );
     if (!report.failure) return;
     const written = await this.storedAsWritten(layout, report);
@@ -543,8 +570,8 @@ export class DynamoDBBackend extends BackendBase {
     const report = await this.writeBatch(
       layout,
       keys,
-      (Key) => ({ DeleteRequest: { Key } }),
-      (r) => (r as { DeleteRequest: { Key: StoredKey } }).DeleteRequest.Key,
+      (Key) => ({ DeleteRequest: { Key: toWire(Key) } }),
+      (r) => keyFromWire((r as { DeleteRequest: { Key: Wire } }).DeleteRequest.Key),
     );
     if (!report.failure) return;
     const left = new Set(report.unprocessed);
@@ -560,9 +587,7 @@ export class DynamoDBBackend extends BackendBase {
   private writeBatch<T extends StoredKey | StoredItem>(
     layout: ItemLayout,
     entries: readonly T[],
-    request: (
-      entry: T,
-    ) => { PutRequest: { Item: StoredItem } } | { DeleteRequest: { Key: StoredKey } },
+    request: (entry: T) => { PutRequest: { Item: Wire } } | { DeleteRequest: { Key: Wire } },
     entryOf: (unprocessed: unknown) => StoredKey | StoredItem,
   ) {
     const id = this.idOf(layout);
@@ -571,12 +596,12 @@ export class DynamoDBBackend extends BackendBase {
         pending,
         id,
         async (command) => {
-          const out = await this.client.send(command as BatchWriteCommand);
+          const out = await this.send<BatchWriteItemCommandOutput>(command);
           this.consumed('BatchWriteItem', out, 'write');
           return ((out.UnprocessedItems?.[this.tableName] ?? []) as unknown[]).map(entryOf);
         },
         () =>
-          new BatchWriteCommand({
+          new BatchWriteItemCommand({
             RequestItems: { [this.tableName]: pending.map(request) },
             ...CAPACITY,
           }),
@@ -592,22 +617,22 @@ export class DynamoDBBackend extends BackendBase {
   ): Promise<{ keys: StoredKey[]; lastKey: StoredKey | null }> {
     const { partition: pk, sort: sk } = layout.table;
     try {
-      const out = await this.client.send(
+      const out = await this.send<QueryCommandOutput>(
         new QueryCommand({
           TableName: this.tableName,
           KeyConditionExpression: '#pk = :pk',
           ProjectionExpression: '#pk, #sk',
           ExpressionAttributeNames: { '#pk': pk, '#sk': sk! },
-          ExpressionAttributeValues: { ':pk': partition },
+          ExpressionAttributeValues: { ':pk': { S: partition } },
           ConsistentRead: true,
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+          ...(startKey ? { ExclusiveStartKey: toWire(startKey) } : {}),
           ...CAPACITY,
         }),
       );
       this.consumed('Query', out, 'read');
       return {
-        keys: (out.Items as StoredKey[] | undefined) ?? [],
-        lastKey: (out.LastEvaluatedKey as StoredKey | undefined) ?? null,
+        keys: (out.Items ?? []).map(keyFromWire),
+        lastKey: out.LastEvaluatedKey ? keyFromWire(out.LastEvaluatedKey) : null,
       };
     } catch (error) {
       throw wrap('Query', error);
@@ -623,7 +648,7 @@ export class DynamoDBBackend extends BackendBase {
   private async sendBatch<T extends StoredKey | StoredItem>(
     pending: T[],
     id: (k: StoredKey | StoredItem) => string,
-    send: (command: unknown) => Promise<(StoredKey | StoredItem)[]>,
+    send: (command: object) => Promise<(StoredKey | StoredItem)[]>,
     build: () => object,
   ): Promise<SendOutcome<T>> {
     const command = build();
@@ -672,17 +697,19 @@ export class DynamoDBBackend extends BackendBase {
           pending,
           id,
           async (command) => {
-            const out = await this.client.send(command as BatchGetCommand);
+            const out = await this.send<BatchGetItemCommandOutput>(command);
             this.consumed('BatchGetItem', out, 'read');
-            for (const stored of (out.Responses?.[this.tableName] ?? []) as StoredItem[]) {
+            for (const stored of fromWireList(out.Responses?.[this.tableName])) {
               const item = mine.get(id(stored));
               if (item && sameValue(stored, item)) written.add(item);
             }
-            return (out.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as StoredKey[];
+            return (out.UnprocessedKeys?.[this.tableName]?.Keys ?? []).map(keyFromWire);
           },
           () =>
-            new BatchGetCommand({
-              RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } },
+            new BatchGetItemCommand({
+              RequestItems: {
+                [this.tableName]: { Keys: pending.map(toWire), ConsistentRead: true },
+              },
               ...CAPACITY,
             }),
         ),
@@ -693,7 +720,7 @@ export class DynamoDBBackend extends BackendBase {
   async transact(writes: readonly { layout: ItemLayout; op: WriteOp }[]): Promise<void> {
     const TransactItems = writes.map(({ layout, op }) => {
       const { command, input } = writeParams(this.tableName, layout, op);
-      const member = { ...input, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' };
+      const member = { ...wireInput(input), ReturnValuesOnConditionCheckFailure: 'ALL_OLD' };
       delete (member as { ReturnValues?: unknown }).ReturnValues;
       return {
         [command === 'check'
@@ -706,8 +733,8 @@ export class DynamoDBBackend extends BackendBase {
       };
     });
     try {
-      const out = await this.client.send(
-        new TransactWriteCommand({ TransactItems, ...CAPACITY } as never),
+      const out = await this.send<TransactWriteItemsCommandOutput>(
+        new TransactWriteItemsCommand({ TransactItems, ...CAPACITY } as never),
       );
       this.consumed('TransactWriteItems', out, 'write');
     } catch (error) {
@@ -794,5 +821,6 @@ export class DynamoDBBackend extends BackendBase {
   close(): void {
     this.documentClient?.destroy();
     this.documentClient = null;
+    this.sender = null;
   }
 }
