@@ -26,6 +26,37 @@ export function projectionFor(
   index: string | null = null,
 ): Projection | null {
   if (!select) return null;
+  // A frozen selection (the GraphQL layer's, one per field of an operation) is looked up by identity:
+  // no validation, sort or key string per read.
+  if (!Object.isFrozen(select)) return computed(ctx, select, index);
+  let bySelect = frozenCache.get(ctx);
+  if (!bySelect) {
+    bySelect = new WeakMap();
+    frozenCache.set(ctx, bySelect);
+  }
+  let byIndex = bySelect.get(select);
+  if (!byIndex) {
+    byIndex = new Map();
+    bySelect.set(select, byIndex);
+  }
+  let projection = byIndex.get(index);
+  if (projection === undefined) {
+    projection = computed(ctx, select, index);
+    byIndex.set(index, projection);
+  }
+  return projection;
+}
+
+const frozenCache = new WeakMap<
+  ModelContext,
+  WeakMap<readonly string[], Map<string | null, Projection | null>>
+>();
+
+function computed(
+  ctx: ModelContext,
+  select: readonly string[],
+  index: string | null,
+): Projection | null {
   const { model, layout } = ctx;
   const unknown = select.filter((f) => !model.fields.has(f));
   if (unknown.length > 0)

@@ -93,7 +93,7 @@ export async function resolveConnection<M extends AnyModelClass>(
       probe ??= reading
         .limit(1)
         .paginate()
-        .then((p) => p.items.length > 0 || p.cursor !== null);
+        .then((p) => p.items.length > 0 || p.hasMore);
       return probe;
     };
     return {
@@ -121,7 +121,7 @@ export async function resolveConnection<M extends AnyModelClass>(
     node: node as ModelBase,
   }));
   if (backward) edges.reverse();
-  const more = page.cursor !== null;
+  const more = page.hasMore;
   return {
     edges,
     pageInfo: {

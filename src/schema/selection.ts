@@ -90,12 +90,50 @@ export function modelFieldsOf(
   return [...out];
 }
 
+// Selections are pure values of (schema, model, field nodes): Yoga caches parsed documents, so an
+// operation brings the same FieldNode objects on every request, and every item of a list brings
+// the same field nodes. Computed once per field of an operation, not once per resolver call.
+interface Memo {
+  readonly schema: GraphQLResolveInfo['schema'];
+  readonly cls: AnyModelClass;
+  readonly connection: boolean;
+  readonly nodes: readonly FieldNode[];
+  readonly fields: readonly string[] | null;
+}
+const memo = new WeakMap<FieldNode, Memo[]>();
+
+function memoized(
+  cls: AnyModelClass,
+  info: GraphQLResolveInfo,
+  connection: boolean,
+  compute: () => string[] | null,
+): readonly string[] | null {
+  const nodes = info.fieldNodes;
+  let entries = memo.get(nodes[0]!);
+  for (const e of entries ?? [])
+    if (
+      e.cls === cls &&
+      e.connection === connection &&
+      e.schema === info.schema &&
+      (e.nodes === nodes ||
+        (e.nodes.length === nodes.length && e.nodes.every((n, i) => n === nodes[i])))
+    )
+      return e.fields;
+  const computed = compute();
+  const fields = computed && Object.freeze(computed);
+  if (!entries) memo.set(nodes[0]!, (entries = []));
+  entries.push({ schema: info.schema, cls, connection, nodes, fields });
+  return fields;
+}
+
 /** The fields a resolver returning one item of `cls` must fetch (lookups, belongsTo). */
-export function selectionOf(cls: AnyModelClass, info: GraphQLResolveInfo): string[] | null {
-  return modelFieldsOf(
-    cls,
-    info,
-    info.fieldNodes.map((n) => n.selectionSet),
+export function selectionOf(cls: AnyModelClass, info: GraphQLResolveInfo): readonly string[] | null {
+  return memoized(cls, info, false, () =>
+    modelFieldsOf(
+      cls,
+      info,
+      info.fieldNodes.map((n) => n.selectionSet),
+    ),
   );
 }
 
@@ -103,17 +141,19 @@ export function selectionOf(cls: AnyModelClass, info: GraphQLResolveInfo): strin
 export function connectionSelectionOf(
   cls: AnyModelClass,
   info: GraphQLResolveInfo,
-): string[] | null {
-  const child = (sets: readonly (SelectionSetNode | undefined)[], field: string) =>
-    fieldsSelected(info, sets, null)
-      .filter((n) => n.name.value === field)
-      .map((n) => n.selectionSet);
-  const nodes = child(
-    child(
-      info.fieldNodes.map((n) => n.selectionSet),
-      'edges',
-    ),
-    'node',
-  );
-  return modelFieldsOf(cls, info, nodes);
+): readonly string[] | null {
+  return memoized(cls, info, true, () => {
+    const child = (sets: readonly (SelectionSetNode | undefined)[], field: string) =>
+      fieldsSelected(info, sets, null)
+        .filter((n) => n.name.value === field)
+        .map((n) => n.selectionSet);
+    const nodes = child(
+      child(
+        info.fieldNodes.map((n) => n.selectionSet),
+        'edges',
+      ),
+      'node',
+    );
+    return modelFieldsOf(cls, info, nodes);
+  });
 }

@@ -39,8 +39,10 @@ const PAGING = new Set<string>(['limit', 'cursor', 'cursorEitherDirection', 'max
 
 export interface Page<T> {
   readonly items: T[];
-  /** Pass to `.cursor()` for the next page; null on the last page. */
+  /** Pass to `.cursor()` for the next page; null on the last page. Signed on first read. */
   readonly cursor: string | null;
+  /** Whether a next page exists (`cursor !== null`), without signing the cursor. */
+  readonly hasMore: boolean;
   /** What reading the page cost: engine requests and read capacity units. */
   readonly consumed: Consumed;
   /** The cursor that resumes right after `items[i]` (Relay edge cursors); computed on demand. */
@@ -175,7 +177,10 @@ export class Query<M extends AnyModelClass> {
    */
   select(fields: readonly (keyof ValuesFor<M> & string)[] | null): Query<M> {
     if (fields !== null) projectionFor(contextOf(this.model), fields); // an unknown field throws now
-    return this.with({ select: fields === null ? null : [...fields] });
+    // A frozen list cannot change under the query: kept as is (projections cache it by identity).
+    return this.with({
+      select: fields === null ? null : Object.isFrozen(fields) ? fields : [...fields],
+    });
   }
 
   /** Queries a GSI by name (`null`: the table). Without it, the planner picks the table or a GSI whose key the conditions fix. */
@@ -218,14 +223,19 @@ export class Query<M extends AnyModelClass> {
       projection?.attributes ?? null,
     );
     const secret = ctx.backend.cursorSecret;
-    const cursor = next ? encodeCursor(secret, plan, next) : null;
-    const cursorAt = (i: number) =>
-      encodeCursor(secret, plan, ctx.layout.positionOf(items[i]!, plan.index));
     const loadedItems = this.load(ctx, items, projection?.fields);
+    // Cursors are signed (an HMAC each): the next page's only when it is read (a GraphQL page
+    // whose client selects no cursor signs none).
+    let cursor: string | null | undefined;
     return {
       items: Array.isArray(loadedItems) ? loadedItems : await loadedItems,
-      cursor,
-      cursorAt,
+      get cursor() {
+        if (cursor === undefined) cursor = next ? encodeCursor(secret, plan, next) : null;
+        return cursor;
+      },
+      hasMore: next !== null,
+      cursorAt: (i: number) =>
+        encodeCursor(secret, plan, ctx.layout.positionOf(items[i]!, plan.index)),
       consumed,
     };
   }
@@ -298,6 +308,7 @@ export class Query<M extends AnyModelClass> {
         projection?.fields,
       ),
       cursor: null,
+      hasMore: false,
       cursorAt,
       consumed,
     };
@@ -380,7 +391,7 @@ export class Query<M extends AnyModelClass> {
     for (;;) {
       const page = await q.paginate();
       if (page.items.length > 0) yield page.items;
-      if (page.cursor === null) return;
+      if (!page.hasMore) return;
       q = q.cursor(page.cursor);
     }
   }
