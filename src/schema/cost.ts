@@ -175,6 +175,39 @@ export interface CostOptions {
 
 export const DEFAULT_MAX_READS = 5000;
 
+// Estimates are pure values of (schema, document, operation, variables): Yoga caches parsed
+// documents, so a repeated operation is walked once, not on every request. Variables are part of
+// the key (page sizes, id lists); a document holds a few variable sets at most.
+const estimates = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, number | null>>>();
+const ESTIMATES_PER_DOCUMENT = 32;
+
+function estimateOnce(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Record<string, unknown> | null | undefined,
+): number | null {
+  let byDocument = estimates.get(schema);
+  if (!byDocument) {
+    byDocument = new WeakMap();
+    estimates.set(schema, byDocument);
+  }
+  let byKey = byDocument.get(document);
+  if (!byKey) {
+    byKey = new Map();
+    byDocument.set(document, byKey);
+  }
+  const empty = !variables || Object.keys(variables).length === 0;
+  const key = `${operationName ?? ''}\u0000${empty ? '' : JSON.stringify(variables)}`;
+  let estimate = byKey.get(key);
+  if (estimate === undefined) {
+    estimate = estimateReads(schema, document, operationName, variables);
+    if (byKey.size >= ESTIMATES_PER_DOCUMENT) byKey.delete(byKey.keys().next().value!);
+    byKey.set(key, estimate);
+  }
+  return estimate;
+}
+
 /**
  * Envelop / Yoga plugin: refuses operations over the read budget before execution, and measures
  * what each operation cost (every backend reports its requests' ConsumedCapacity to the meter of
@@ -185,7 +218,7 @@ export function useTablegraphCost(options: CostOptions = {}): Plugin {
   const extensions = options.extensions ?? true;
   return {
     onExecute({ args, executeFn, setExecuteFn, setResultAndStopExecution }) {
-      const estimate = estimateReads(
+      const estimate = estimateOnce(
         args.schema,
         args.document,
         args.operationName,

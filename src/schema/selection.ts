@@ -121,13 +121,19 @@ function memoized(
       return e.fields;
   const computed = compute();
   const fields = computed && Object.freeze(computed);
-  if (!entries) memo.set(nodes[0]!, (entries = []));
+  if (!entries) {
+    entries = [];
+    memo.set(nodes[0]!, entries);
+  }
   entries.push({ schema: info.schema, cls, connection, nodes, fields });
   return fields;
 }
 
 /** The fields a resolver returning one item of `cls` must fetch (lookups, belongsTo). */
-export function selectionOf(cls: AnyModelClass, info: GraphQLResolveInfo): readonly string[] | null {
+export function selectionOf(
+  cls: AnyModelClass,
+  info: GraphQLResolveInfo,
+): readonly string[] | null {
   return memoized(cls, info, false, () =>
     modelFieldsOf(
       cls,
