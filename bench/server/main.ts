@@ -44,11 +44,16 @@ try {
         throw new Error(`${servers[i]!.kind} ${op.name}: ${a.text.slice(0, 300)}`);
     const same = JSON.stringify(answers[0]!.data) === JSON.stringify(answers[1]!.data);
     if (!same) console.log(`server: WARNING ${op.name}: the two servers answer different data`);
-    const runs = new Map(servers.map((s) => [s.kind, [] as Result[]]));
+    const runs = new Map(servers.map((s) => [s.kind, [] as (Result & { seconds: number })[]]));
     // The servers' own CPU time per request (from /proc): steadier than req/s on a shared machine.
     const cpuMs = new Map(servers.map((s) => [s.kind, [] as number[]]));
-    const fire = (s: RunningServer, amount: number) =>
-      autocannon({
+    // autocannon ends a run of `amount` requests on its next 1 s sampling tick, so its `duration`
+    // is rounded up to whole seconds (req/s in steps of amount/n): a run's time is measured here,
+    // from the start to the last response.
+    const fire = async (s: RunningServer, amount: number) => {
+      const start = performance.now();
+      let last = start;
+      const running = autocannon({
         url: s.url,
         connections: CONNECTIONS,
         amount,
@@ -57,14 +62,21 @@ try {
         body,
         expectBody: answers[servers.indexOf(s)]!.text,
         timeout: 30,
+        // Without a callback autocannon answers its instance (an EventEmitter), awaitable.
+      }) as unknown as Promise<Result> & { on(event: 'response', listener: () => void): void };
+      running.on('response', () => {
+        last = performance.now();
       });
+      const result = await running;
+      return Object.assign(result, { seconds: (last - start) / 1000 });
+    };
     // Warm-up (1 request per connection) also tells the rate; each timed run is then a fixed
     // number of requests worth about SECONDS, and never fewer than 2 per connection (a slow
     // operation on a busy machine still completes enough requests to be measured).
     let rate = Number.POSITIVE_INFINITY;
     for (const s of servers) {
       const w = await fire(s, CONNECTIONS);
-      rate = Math.min(rate, w.requests.total / w.duration);
+      rate = Math.min(rate, w.requests.total / w.seconds);
     }
     const amount = Math.max(2 * CONNECTIONS, Math.round(rate * SECONDS));
     for (let r = 0; r < ROUNDS; r++)
@@ -79,12 +91,12 @@ try {
       return {
         server: s.kind,
         // Completed requests over the run (a per-second average drops the seconds with none).
-        reqPerSec: stats(rs.map((x) => x.requests.total / x.duration)),
+        reqPerSec: stats(rs.map((x) => x.requests.total / x.seconds)),
         p50: stats(rs.map((x) => x.latency.p50)),
         p99: stats(rs.map((x) => x.latency.p99)),
         errors: rs.reduce((n, x) => n + x.errors + x.timeouts + x.non2xx + x.mismatches, 0),
         requests: rs.reduce((n, x) => n + x.requests.total, 0),
-        seconds: rs.reduce((n, x) => n + x.duration, 0),
+        seconds: rs.reduce((n, x) => n + x.seconds, 0),
         cpuMsPerRequest: stats(cpuMs.get(s.kind)!),
       };
     });

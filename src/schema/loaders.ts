@@ -22,7 +22,21 @@ interface Entry {
 }
 
 const covers = (entry: Entry, select: readonly string[] | null) =>
-  entry.fields === null || (select?.every((f) => entry.fields!.has(f)) ?? false);
+  entry.fields === null ||
+  (select !== null &&
+    (sets.get(select) === entry.fields || select.every((f) => entry.fields!.has(f))));
+
+// A frozen selection (one per field of an operation, selection.ts) keeps one Set for every lookup.
+const sets = new WeakMap<readonly string[], ReadonlySet<string>>();
+function setOf(select: readonly string[]): ReadonlySet<string> {
+  if (!Object.isFrozen(select)) return new Set(select);
+  let set = sets.get(select);
+  if (!set) {
+    set = new Set(select);
+    sets.set(select, set);
+  }
+  return set;
+}
 
 /**
  * How long a batch waits for the request's relation reads to make progress: past it, the batch goes
@@ -122,7 +136,7 @@ export class ItemLoader {
     const cached = this.cache.get(id);
     if (cached && covers(cached, select)) return cached.promise as Promise<InstanceType<M> | null>;
     const promise = this.loader.load({ model, key, id, select });
-    this.cache.set(id, { promise, fields: select === null ? null : new Set(select) });
+    this.cache.set(id, { promise, fields: select === null ? null : setOf(select) });
     return promise as Promise<InstanceType<M> | null>;
   }
 

@@ -495,6 +495,8 @@ export function backendContract(name: string, setup: () => Promise<Harness>): vo
           .paginate();
         expect(second.items).toHaveLength(3);
         expect(second.cursor).toBeNull();
+        // hasMore says the same as the cursor, without signing one.
+        expect([first.hasMore, second.hasMore]).toEqual([true, false]);
       });
 
       it('answers an empty first page with no cursor', async () => {

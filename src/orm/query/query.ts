@@ -81,7 +81,8 @@ export class Query<M extends AnyModelClass> {
   }
 
   private with(patch: Partial<QueryState>): Query<M> {
-    const samePlan = Object.keys(patch).every((k) => PAGING.has(k));
+    let samePlan = true;
+    for (const k in patch) if (!PAGING.has(k)) samePlan = false;
     return new Query(this.model, { ...this.state, ...patch }, samePlan ? this.#plan : undefined);
   }
 
