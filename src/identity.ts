@@ -1,5 +1,11 @@
 import { GraphQLError } from 'graphql';
-import { createRemoteJWKSet, type JWTPayload, jwtVerify, SignJWT } from 'jose';
+import {
+  createRemoteJWKSet,
+  type JWSHeaderParameters,
+  type JWTPayload,
+  jwtVerify,
+  SignJWT,
+} from 'jose';
 import type { Caller } from './schema/index.js';
 
 /** How `jwtIdentity` verifies bearer tokens. Give `secret` (HS256) or `jwksUrl` (RS256/ES256, e.g. Cognito). */
@@ -34,7 +40,7 @@ export function jwtIdentity(options: JwtIdentityOptions): Identify {
   if (!options.secret === !options.jwksUrl)
     throw new Error('jwtIdentity needs exactly one of secret (HS256) or jwksUrl');
   const key = options.secret
-    ? new TextEncoder().encode(options.secret)
+    ? hmacKeys(new TextEncoder().encode(options.secret))
     : createRemoteJWKSet(new URL(options.jwksUrl!));
   const groupsClaim = options.groupsClaim ?? 'groups';
   return async (request) => {
@@ -44,7 +50,7 @@ export function jwtIdentity(options: JwtIdentityOptions): Identify {
     if (!match) throw unauthenticated('The Authorization header must be "Bearer <token>"');
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(match[1]!, key as Uint8Array, {
+      ({ payload } = await jwtVerify(match[1]!, key as ReturnType<typeof hmacKeys>, {
         issuer: options.issuer,
         audience: options.audience,
       }));
@@ -53,6 +59,31 @@ export function jwtIdentity(options: JwtIdentityOptions): Identify {
     }
     const groups = payload[groupsClaim];
     return { ...payload, groups: Array.isArray(groups) ? groups.map(String) : [] } as Caller;
+  };
+}
+
+const HMAC_HASHES: Readonly<Record<string, string>> = {
+  HS256: 'SHA-256',
+  HS384: 'SHA-384',
+  HS512: 'SHA-512',
+};
+
+/**
+ * The secret as a key getter: one imported HMAC key per algorithm, kept (jose imports a raw secret
+ * again on every verification, a WebCrypto importKey per request). Other algorithms get the raw
+ * secret, which jose refuses as it always did.
+ */
+function hmacKeys(secret: Uint8Array<ArrayBuffer>) {
+  const keys = new Map<string, Promise<CryptoKey>>();
+  return (header: JWSHeaderParameters): Promise<CryptoKey> | Uint8Array<ArrayBuffer> => {
+    const hash = HMAC_HASHES[header.alg ?? ''];
+    if (!hash) return secret;
+    let key = keys.get(hash);
+    if (!key) {
+      key = crypto.subtle.importKey('raw', secret, { name: 'HMAC', hash }, false, ['verify']);
+      keys.set(hash, key);
+    }
+    return key;
   };
 }
 

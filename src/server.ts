@@ -255,6 +255,9 @@ export function createServer(
     ...(identify ? { context: async ({ request }) => ({ caller: await identify(request) }) } : {}),
     // Unexpected errors masked, and no original error (a JSON parser's message, a stack) echoed in dev.
     maskedErrors: { isDev: false, maskError: maskWithoutOriginalError },
+    // useBodyLimit below counts every body's bytes: Yoga's own limit (a TransformStream and a new
+    // Request per request, at 25 MB) would only repeat it.
+    maxRequestBodySize: false,
     logging: options.logging === false ? false : 'info',
     renderGraphiQL: renderLocalGraphiQL,
     plugins: [

@@ -4,12 +4,15 @@
 import { createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { SignJWT } from 'jose';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createModels } from '../../examples/demo/models.js';
 import { StartupError, startApp } from '../../src/app.js';
 import { DynamoDBBackend, InMemoryBackend } from '../../src/orm/index.js';
 import { buildSchema } from '../../src/schema/index.js';
 import { createServer, jwtIdentity, signToken } from '../../src/server.js';
+
+const b64 = (x: object) => Buffer.from(JSON.stringify(x)).toString('base64url');
 
 const demoModels = fileURLToPath(new URL('../../examples/demo/models.ts', import.meta.url));
 const schema = () => buildSchema({ models: createModels(new InMemoryBackend()) });
@@ -96,6 +99,9 @@ describe('production settings', () => {
       await signToken('wrong', { sub: 'alice' }),
       await signToken('right', { sub: 'alice' }, -10),
       'not-a-jwt',
+      // Unsigned (alg none), and an RS256 header over the shared secret: refused.
+      `${b64({ alg: 'none' })}.${b64({ sub: 'alice' })}.`,
+      `${b64({ alg: 'RS256' })}.${b64({ sub: 'alice' })}.c2ln`,
     ]) {
       const res = await post(yoga, q, { authorization: `Bearer ${token}` });
       expect(res.status).toBe(401);
@@ -107,6 +113,11 @@ describe('production settings', () => {
       authorization: `Bearer ${await signToken('right', { sub: 'alice' })}`,
     });
     expect(good.status).toBe(200);
+    // The secret's key is kept per HMAC algorithm: HS512 verifies too, after HS256 did.
+    const hs512 = await new SignJWT({ sub: 'alice' })
+      .setProtectedHeader({ alg: 'HS512' })
+      .sign(new TextEncoder().encode('right'));
+    expect((await post(yoga, q, { authorization: `Bearer ${hs512}` })).status).toBe(200);
   });
 
   it('refuse to start without a cursor secret, and without a token verifier when the models have rules', async () => {
