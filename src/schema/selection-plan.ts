@@ -86,6 +86,13 @@ export function planLookup(
   if (!Object.values(relations).some((r) => r.kind === 'hasMany')) return null;
   const type = info.schema.getType(typeName);
   if (!isObjectType(type)) return null;
+  // No hasMany relation selected (the usual lookup): no parent query to plan.
+  const nodes = selectedFields(
+    info,
+    typeName,
+    info.fieldNodes.map((n) => n.selectionSet),
+  ).filter((node) => relations[node.name.value]?.kind === 'hasMany');
+  if (nodes.length === 0) return null;
   const parent = Query.of(cls, key) as Query<AnyModelClass>;
   const partition = parent.plan().partition;
   if (parent.plan().operation !== 'query' || parent.plan().index !== null) return null;
@@ -94,14 +101,9 @@ export function planLookup(
   ]);
   const collected: CollectedRelation[] = [];
   const fields = type.getFields();
-  for (const node of selectedFields(
-    info,
-    typeName,
-    info.fieldNodes.map((n) => n.selectionSet),
-  )) {
+  for (const node of nodes) {
     const name = node.name.value;
-    const relation: Relation | undefined = relations[name];
-    if (relation?.kind !== 'hasMany') continue;
+    const relation: Relation = relations[name]!;
     const def = fields[name] as GraphQLField<unknown, unknown> | undefined;
     if (!def) continue;
     let args: Values;
