@@ -140,7 +140,7 @@ try {
   });
   writeResult(
     'server.md',
-    `GraphQL server throughput (${describeMachine(m)}): the real server (\`${relative(ROOT, SERVER_ENTRY)}\`, as \`npm start\` runs it) vs hand-written yoga + DataLoader + DocumentClient, one separate dynalite process (${items} items), autocannon ${CONNECTIONS} connections, ${ROUNDS} alternating runs each (a fixed number of requests worth about ${SECONDS} s, at least ${2 * CONNECTIONS}), medians. Server CPU is each server process's own user + system time per request (from /proc): on a shared machine it is the steadier figure. Errors count transport errors, timeouts, non-2xx and any answer that differs from the checked one.\n\n${table(
+    `GraphQL server throughput (${describeMachine(m)}): the real server (\`${relative(ROOT, SERVER_ENTRY)}\`, as \`npm start\` runs it) vs hand-written yoga + DataLoader + DocumentClient, every request with an admin's bearer token that both servers verify (the demo models have auth rules; the real server also evaluates them), one separate dynalite process (${items} items), autocannon ${CONNECTIONS} connections, ${ROUNDS} alternating runs each (a fixed number of requests worth about ${SECONDS} s, at least ${2 * CONNECTIONS}), medians; req/s from each run's own time to its last response. Server CPU is each server process's own user + system time per request (from /proc): on a shared machine it is the steadier figure. Errors count transport errors, timeouts, non-2xx and any answer that differs from the checked one.\n\n${table(
       [
         'operation',
         'tablegraph req/s',
