@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeMachine, machine } from './lib/machine.js';
 import { mode } from './lib/mode.js';
+import { refreshReadme } from './lib/readme.js';
 import { RESULTS, writeResult } from './lib/report.js';
 
 const FAMILIES = ['orm', 'server', 'requests', 'scale', 'projection'] as const;
@@ -45,6 +46,8 @@ writeResult(
   'summary.md',
   `# Benchmarks: the latest result of each family (this run: ${mode}; ${describeMachine(machine())})\n\n${sections.join('\n\n')}\n`,
 );
+const shown = refreshReadme(FAMILIES);
+if (shown.length) console.log(`bench: README tables refreshed (${shown.join(', ')})`);
 console.log(
   `\nbench: ${families.length - failed.length} families done in ${((Date.now() - started) / 1000).toFixed(0)} s${failed.length ? `; FAILED: ${failed.join(', ')}` : ''}; results in bench/results/`,
 );

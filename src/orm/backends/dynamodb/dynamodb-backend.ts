@@ -444,7 +444,11 @@ export class DynamoDBBackend extends BackendBase {
 
   private paramsFor(request: PageRequest): ReturnType<typeof readParams> {
     const projection = request.countOnly ? null : (request.projection ?? null);
-    const key = `${request.now}:${request.countOnly}:${projection?.join(',') ?? ''}`;
+    // The time only matters to plans that hide expired items (a TTL filter compares with it).
+    const { plan } = request;
+    const timed =
+      plan.ttlAttribute !== null || (plan.members?.some((m) => m.ttlAttribute) ?? false);
+    const key = `${timed ? request.now : ''}:${request.countOnly}:${projection?.join(',') ?? ''}`;
     const cached = this.readCache.get(request.plan);
     if (cached?.key === key) return cached.params;
     const { command, input } = readParams(
