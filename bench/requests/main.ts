@@ -93,7 +93,7 @@ const CASES: Case[] = [
   {
     name: 'users(first: 20) { orders(first: 5) { edges { node { product { name } } } } }',
     minimum: 22,
-    why: "in hindsight: one Scan whose Limit ends exactly at the 21st user (20 and one more to know a next page exists: item 253 of 740 in scan order), 20 Queries (one per user partition), one BatchGetItem for every product. The users' share of the table (8%) is known only once scanned: without reading past the page, a page-filling reader pays more Scans (tablegraph: 84 items, then by the share seen, 3 Scans; hand-written: pages of 100, 3 Scans); one unbounded Scan (1 MB holds the table) would save 2 requests by reading all 740 items",
+    why: "in hindsight: one Scan whose Limit ends at the 21st user (20, and one more to know a next page exists: item 253 of 740 in scan order), 20 Queries (one per user partition), one BatchGetItem for every product. The users' share of the table (8%) is known only by scanning: reading no further than the page, tablegraph takes 3 Scans (84 items, then by the share seen), the hand-written server 3 (pages of 100); one unbounded Scan (1 MB holds the table) saves 2 requests by reading all 740 items",
     build: async () =>
       '{ users(first: 20) { edges { node { name orders(first: 5) { edges { node { orderId product { name } } } } } } } }',
   },
