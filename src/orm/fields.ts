@@ -180,14 +180,26 @@ function isCalendarDate(text: string): boolean {
   );
 }
 
+// Loops, not every() over Object.values: a JSON field is checked on every write of its item.
 function isJson(value: unknown, depth = 0): boolean {
   if (depth > 32) return false;
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
   if (typeof value === 'number') return Number.isFinite(value);
-  if (Array.isArray(value)) return value.every((v) => isJson(v, depth + 1));
-  if (typeof value === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(value)))
-    return Object.values(value as object).every((v) => isJson(v, depth + 1));
-  return false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const v = value[i];
+      // A hole is skipped, as every() skips it.
+      if (!isJson(v, depth + 1) && (v !== undefined || i in value)) return false;
+    }
+    return true;
+  }
+  if (typeof value !== 'object') return false;
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return false;
+  const keys = Object.keys(value);
+  for (let i = 0; i < keys.length; i++)
+    if (!isJson((value as Record<string, unknown>)[keys[i]!], depth + 1)) return false;
+  return true;
 }
 
 // Private: a non-global copy, so `test()` never carries lastIndex state from one call to the next.

@@ -217,24 +217,53 @@ export function checkKeys(
   prefix: string,
   issues: ValidationIssue[],
 ): void {
-  const keys = [layout.table, ...layout.indexes.values()];
-  for (const attrs of keys)
-    for (const [attr, max, what] of [
-      [attrs.partition, DYNAMODB_LIMITS.partitionKeyBytes, 'partition'],
-      [attrs.sort, DYNAMODB_LIMITS.sortKeyBytes, 'sort'],
-    ] as const) {
-      const value = attr === null ? undefined : item[attr];
-      if (typeof value !== 'string') continue;
-      const bytes = utf8Length(value);
-      if (bytes > max)
-        push(
-          issues,
-          prefix + pathOf(layout, attr!),
-          `makes a ${what} key (${attrs.index ? `index ${attrs.index}, ` : ''}${attr}) of ${bytes} bytes; DynamoDB allows at most ${max} bytes`,
-          `${what} key <= ${max} bytes (UTF-8)`,
-          `${bytes} bytes`,
-        );
+  const limits = keyLimitsOf(layout);
+  for (let i = 0; i < limits.length; i++) {
+    const { attr, max, what, index } = limits[i]!;
+    const value = item[attr];
+    // At most 3 UTF-8 bytes per UTF-16 unit: most keys need no byte count.
+    if (typeof value !== 'string' || value.length * 3 <= max) continue;
+    const bytes = utf8Length(value);
+    if (bytes > max)
+      push(
+        issues,
+        prefix + pathOf(layout, attr),
+        `makes a ${what} key (${index ? `index ${index}, ` : ''}${attr}) of ${bytes} bytes; DynamoDB allows at most ${max} bytes`,
+        `${what} key <= ${max} bytes (UTF-8)`,
+        `${bytes} bytes`,
+      );
+  }
+}
+
+/** One key attribute of a layout and its byte limit. */
+interface KeyLimit {
+  readonly attr: string;
+  readonly max: number;
+  readonly what: 'partition' | 'sort';
+  readonly index: string | null;
+}
+
+const keyLimits = new WeakMap<ItemLayout, readonly KeyLimit[]>();
+// Private: every key attribute of the layout (table, then each index; partition, then sort) with
+// its byte limit, once per layout.
+function keyLimitsOf(layout: ItemLayout): readonly KeyLimit[] {
+  let limits = keyLimits.get(layout);
+  if (!limits) {
+    const all: KeyLimit[] = [];
+    for (const { partition, sort, index } of [layout.table, ...layout.indexes.values()]) {
+      all.push({
+        attr: partition,
+        max: DYNAMODB_LIMITS.partitionKeyBytes,
+        what: 'partition',
+        index,
+      });
+      if (sort !== null)
+        all.push({ attr: sort, max: DYNAMODB_LIMITS.sortKeyBytes, what: 'sort', index });
     }
+    limits = all;
+    keyLimits.set(layout, limits);
+  }
+  return limits;
 }
 
 /** The item-size issue, naming the largest attribute, when `size` is over 400 KB. */
@@ -276,9 +305,12 @@ export function checkItem(
   checkSize(item, itemSize(item), prefix, issues);
 }
 
-// Private: bytes of a value, or -1 when checkValue might refuse something in it (a number outside
-// the plainly safe range, an empty set, an undefined) or when it is no value a write produces.
-function sizeIfStorable(value: unknown): number {
+/**
+ * Bytes of a value (valueSize), or -1 when checkValue might refuse something in it (a number outside
+ * the plainly safe range, an empty set, an undefined) or when it is no value a write produces: what
+ * proves, in one pass and without issue paths, that a value passes.
+ */
+export function storableSize(value: unknown): number {
   if (typeof value === 'string') return utf8Length(value);
   if (typeof value === 'number') return storableNumberSize(value);
   if (typeof value === 'boolean' || value === null) return 1;
@@ -286,7 +318,7 @@ function sizeIfStorable(value: unknown): number {
   if (Array.isArray(value)) {
     let sum = 3;
     for (let i = 0; i < value.length; i++) {
-      const s = sizeIfStorable(value[i]);
+      const s = storableSize(value[i]);
       if (s < 0) return -1;
       sum += 1 + s;
     }
@@ -311,7 +343,7 @@ function sizeIfStorable(value: unknown): number {
   let sum = 3;
   const keys = Object.keys(value);
   for (let i = 0; i < keys.length; i++) {
-    const s = sizeIfStorable((value as Record<string, unknown>)[keys[i]!]);
+    const s = storableSize((value as Record<string, unknown>)[keys[i]!]);
     if (s < 0) return -1;
     sum += utf8Length(keys[i]!) + 1 + s;
   }
@@ -326,37 +358,20 @@ function storableNumberSize(n: number): number {
   return a >= 1e-130 && a <= Number.MAX_SAFE_INTEGER ? numberSize(n) : -1;
 }
 
-const keyLimits = new WeakMap<ItemLayout, readonly (readonly [string, number])[]>();
-// Private: every key attribute of the layout with its byte limit, once per layout.
-function keyLimitsOf(layout: ItemLayout): readonly (readonly [string, number])[] {
-  let limits = keyLimits.get(layout);
-  if (!limits) {
-    const all: [string, number][] = [];
-    for (const attrs of [layout.table, ...layout.indexes.values()]) {
-      all.push([attrs.partition, DYNAMODB_LIMITS.partitionKeyBytes]);
-      if (attrs.sort !== null) all.push([attrs.sort, DYNAMODB_LIMITS.sortKeyBytes]);
-    }
-    limits = all;
-    keyLimits.set(layout, limits);
-  }
-  return limits;
-}
-
 // Private: true when checkItem would find nothing: every value storable, keys and item within size.
 function withinLimits(layout: ItemLayout, item: StoredItem): boolean {
   let size = 0;
   const names = Object.keys(item);
   for (let i = 0; i < names.length; i++) {
-    const s = sizeIfStorable(item[names[i]!]);
+    const s = storableSize(item[names[i]!]);
     if (s < 0) return false;
     size += utf8Length(names[i]!) + s;
   }
   if (size > DYNAMODB_LIMITS.itemBytes) return false;
   const limits = keyLimitsOf(layout);
   for (let i = 0; i < limits.length; i++) {
-    const [attr, max] = limits[i]!;
+    const { attr, max } = limits[i]!;
     const v = item[attr];
-    // At most 3 UTF-8 bytes per UTF-16 unit: most keys need no byte count.
     if (typeof v === 'string' && v.length * 3 > max && utf8Length(v) > max) return false;
   }
   return true;

@@ -189,14 +189,7 @@ export async function batchCreate<M extends AnyModelClass>(
     let p = prepareWrite(ctx, construct(cls, inputs[i]!), 'create', { issues, position: i });
     if (p instanceof Promise) p = await p; // beforeSave hooks
     if (p === null || issues.length > 0) continue;
-    const first = positions.set(p.key, i);
-    if (first !== undefined)
-      issues.push({
-        path: `[${i}]`,
-        message: `has the same key as item [${first}]`,
-        expected: 'unique keys',
-        received: JSON.stringify(p.key),
-      });
+    if (!positions.add(p.key, i)) issues.push(duplicateIssue(layout, prepared, p.key, i));
     prepared.push(p);
   }
   throwIfAny(model, issues);
@@ -217,6 +210,29 @@ export async function batchCreate<M extends AnyModelClass>(
   return instances;
 }
 
+// Private: the issue of a batch item whose key an earlier item has. Every item before it was prepared
+// (no issue yet): the last one with its key is the earlier item.
+function duplicateIssue(
+  layout: ItemLayout,
+  prepared: readonly PreparedWrite[],
+  key: StoredKey,
+  position: number,
+): ValidationIssue {
+  const { partition, sort } = layout.table;
+  let first = prepared.length - 1;
+  while (
+    prepared[first]!.key[partition] !== key[partition] ||
+    prepared[first]!.key[sort!] !== key[sort!]
+  )
+    first--;
+  return {
+    path: `[${position}]`,
+    message: `has the same key as item [${first}]`,
+    expected: 'unique keys',
+    received: JSON.stringify(key),
+  };
+}
+
 /**
  * Batch positions by table key, partition then sort (two lookups of the key's own strings: no id
  * string per item). Tells duplicates apart and maps what the engine left unwritten back to positions.
@@ -229,18 +245,18 @@ class KeyPositions {
     this.partition = layout.table.partition;
     this.sort = layout.table.sort!;
   }
-  /** Records the position of a key; answers the position it had before, if any. */
-  set(key: StoredKey | StoredItem, position: number): number | undefined {
-    const partition = key[this.partition] as string;
+  /** Records the position of a key; false when the key had one already (now replaced). */
+  add(key: StoredKey, position: number): boolean {
+    const partition = key[this.partition]!;
     let bySort = this.byPartition.get(partition);
     if (!bySort) {
       bySort = new Map();
       this.byPartition.set(partition, bySort);
     }
-    const sort = key[this.sort] as string;
-    const before = bySort.get(sort);
-    bySort.set(sort, position);
-    return before;
+    // One hash lookup: a new key grows the map.
+    const size = bySort.size;
+    bySort.set(key[this.sort]!, position);
+    return bySort.size > size;
   }
   get(key: StoredKey | StoredItem): number | undefined {
     return this.byPartition.get(key[this.partition] as string)?.get(key[this.sort] as string);
