@@ -96,6 +96,10 @@ export type RequiredInputKeys<F extends FieldMap> = {
     : never;
 }[keyof F];
 
+/** The codec of a value stored as it is: `encode === storedAsIs` lets writes skip the call. */
+export const storedAsIs = (v: unknown): unknown => v;
+const identity = storedAsIs;
+
 // Private: the shared skeleton of every builder.
 function define<T, O>(
   kind: FieldKind,
@@ -105,7 +109,6 @@ function define<T, O>(
   extra: { values?: readonly string[]; of?: AnyField } = {},
 ): FieldDef<T, O> {
   const opts = Object.freeze({ ...options });
-  const identity = (v: unknown) => v;
   return Object.freeze({
     kind,
     options: opts,
