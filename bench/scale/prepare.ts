@@ -1,7 +1,8 @@
 // The ORM's own CPU per write, without any engine or SDK: batchCreate, upsert (the ORM bench's put)
 // and a partial update on a backend whose writes return at once (what the backend is handed is built
 // in full, nothing is sent). `node --expose-gc --import tsx bench/scale/prepare.ts [rounds]`; the
-// scale family reports its batchCreate figure beside the ratio (bench/scale/main.ts).
+// scale family reports its batchCreate figure beside the ratio (bench/scale/main.ts), and
+// bench/profile/scale.ts profiles it.
 import type { WriteOp } from '../../src/orm/backend.js';
 import { field, InMemoryBackend, Model, partitionKey, sortKey } from '../../src/orm/index.js';
 import type { ItemLayout, StoredItem } from '../../src/orm/layout.js';
@@ -53,15 +54,20 @@ function defineItem(backend: InMemoryBackend) {
   return Item;
 }
 
+/** batchCreate of `n` events on a backend that sends nothing (profiled by bench/profile/scale.ts). */
+export function nullBatchCreate(n: number): () => Promise<unknown> {
+  const Event = defineEvent(new NullBackend());
+  const events = Array.from({ length: n }, (_, i) => event(i));
+  return () => Event.batchCreate(events);
+}
+
 /** CPU µs per item (median of `rounds`) of each of the ORM's write paths on the null backend. */
 export async function prepareCost(rounds = 9, n = 10_000, only?: readonly string[]) {
-  const backend = new NullBackend();
-  const Event = defineEvent(backend);
-  const Item = defineItem(backend);
-  const events = Array.from({ length: n }, (_, i) => event(i));
+  const Item = defineItem(new NullBackend());
+  const batch = nullBatchCreate(n);
   const cases = {
     batchCreate: async () => {
-      await Event.batchCreate(events);
+      await batch();
     },
     put: async () => {
       for (let i = 0; i < n; i++) await Item.upsert(ITEMS[i % ITEMS.length] as never);
