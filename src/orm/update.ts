@@ -335,7 +335,7 @@ export async function update<M extends AnyModelClass>(
   const keyValues = key as Values;
   // Indexes whose key depends on the change, and the fields their methods read that the change lacks.
   const affected = model.indexes.size === 0 ? NO_INDEXES : affectedIndexes(model, parsed);
-  const missing = new Set<string>();
+  const missing = affected.length === 0 ? NO_FIELDS : new Set<string>();
   for (const ix of affected)
     for (const f of readsOf(ix))
       if ((!parsed.parsed.has(f) && !(f in keyValues)) || parsed.atomicFields.has(f))
@@ -390,6 +390,8 @@ export async function update<M extends AnyModelClass>(
 }
 
 const NO_INDEXES: readonly IndexPlan[] = Object.freeze([]);
+// Shared by every change that touches no index: nothing is ever added to it.
+const NO_FIELDS: Set<string> = new Set();
 const NO_CONDITIONS: readonly Condition[] = Object.freeze([]);
 
 // Private: the indexes whose key methods read a field the change gives.
