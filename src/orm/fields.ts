@@ -96,6 +96,10 @@ export type RequiredInputKeys<F extends FieldMap> = {
     : never;
 }[keyof F];
 
+/** The codec of a value stored as it is: `encode === storedAsIs` lets writes skip the call. */
+export const storedAsIs = (v: unknown): unknown => v;
+const identity = storedAsIs;
+
 // Private: the shared skeleton of every builder.
 function define<T, O>(
   kind: FieldKind,
@@ -105,7 +109,6 @@ function define<T, O>(
   extra: { values?: readonly string[]; of?: AnyField } = {},
 ): FieldDef<T, O> {
   const opts = Object.freeze({ ...options });
-  const identity = (v: unknown) => v;
   return Object.freeze({
     kind,
     options: opts,
@@ -180,14 +183,26 @@ function isCalendarDate(text: string): boolean {
   );
 }
 
+// Loops, not every() over Object.values: a JSON field is checked on every write of its item.
 function isJson(value: unknown, depth = 0): boolean {
   if (depth > 32) return false;
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
   if (typeof value === 'number') return Number.isFinite(value);
-  if (Array.isArray(value)) return value.every((v) => isJson(v, depth + 1));
-  if (typeof value === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(value)))
-    return Object.values(value as object).every((v) => isJson(v, depth + 1));
-  return false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const v = value[i];
+      // A hole is skipped, as every() skips it.
+      if (!isJson(v, depth + 1) && (v !== undefined || i in value)) return false;
+    }
+    return true;
+  }
+  if (typeof value !== 'object') return false;
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return false;
+  const keys = Object.keys(value);
+  for (let i = 0; i < keys.length; i++)
+    if (!isJson((value as Record<string, unknown>)[keys[i]!], depth + 1)) return false;
+  return true;
 }
 
 // Private: a non-global copy, so `test()` never carries lastIndex state from one call to the next.

@@ -126,7 +126,10 @@ export const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 // ---- validation -----------------------------------------------------------------------------
 
-/** Checks every field of an instance at once and returns the normalised values. */
+/**
+ * Checks every field of an instance at once and returns the normalised values. Issue paths start with
+ * `prefix` (built only for an issue: a valid item of a batch builds no path).
+ */
 export function validateValues(
   model: CompiledModel,
   instance: Values,
@@ -134,28 +137,38 @@ export function validateValues(
   prefix = '',
   issues: ValidationIssue[] = [],
 ): Values {
+  const before = issues.length;
   for (const [name, value] of unknown)
     issues.push({
-      path: prefix + name,
+      path: name,
       message: 'is not a field of this model',
       expected: model.fieldNames.join(' | '),
       received: describe(value),
     });
   const values: Values = {};
-  for (const [name, def] of model.fields) {
+  const { fieldNames, fieldDefs } = model;
+  for (let i = 0; i < fieldNames.length; i++) {
+    const name = fieldNames[i]!;
+    const def = fieldDefs[i]!;
     const v = instance[name];
     if (v === null || v === undefined) {
       if (!def.options.optional)
         issues.push({
-          path: prefix + name,
+          path: name,
           message: 'is required',
           expected: def.kind,
           received: describe(v),
         });
       values[name] = null;
-    } else values[name] = def.parse(v, prefix + name, issues);
+    } else values[name] = def.parse(v, name, issues);
   }
+  if (prefix !== '') prefixPaths(issues, before, prefix);
   return values;
+}
+
+/** Puts `prefix` before the paths of the issues from position `from` on (a batch item's `[i].`). */
+export function prefixPaths(issues: ValidationIssue[], from: number, prefix: string): void {
+  for (let i = from; i < issues.length; i++) issues[i]!.path = prefix + issues[i]!.path;
 }
 
 export function throwIfAny(model: CompiledModel, issues: ValidationIssue[]): void {

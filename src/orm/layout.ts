@@ -1,4 +1,5 @@
 import { ConfigurationError } from './errors.js';
+import { storedAsIs } from './fields.js';
 import type { CompiledModel, IndexPlan } from './model-meta.js';
 
 /** A record as the table stores it: fields as top-level attributes, key attributes, entity type. */
@@ -135,7 +136,9 @@ function buildLayout(model: CompiledModel, adapter: ItemAdapter): ItemLayout {
         : def.kind === 'list' && def.of && PLAIN_KINDS.has(def.of.kind)
           ? READ_PLAIN_LIST
           : READ_DECODE;
-    return { name, encode: def.encode, decode: def.decode, empty, read };
+    // null: stored as it is (no encode call per value written).
+    const encode = def.encode === storedAsIs ? null : def.encode;
+    return { name, encode, decode: def.decode, empty, read };
   });
   const gsiEntries = [...model.indexes.values()].map((plan: IndexPlan) => ({
     plan,
@@ -159,8 +162,11 @@ function buildLayout(model: CompiledModel, adapter: ItemAdapter): ItemLayout {
       for (const e of entries) {
         const v = values[e.name];
         if (v === null || v === undefined) continue;
-        const stored = e.encode(v);
-        if (stored !== undefined) item[e.name] = stored;
+        if (e.encode === null) item[e.name] = v;
+        else {
+          const stored = e.encode(v);
+          if (stored !== undefined) item[e.name] = stored;
+        }
       }
       // Sparse indexes: a GSI key method returning null leaves the item out of that index.
       for (const { plan, attrs } of gsiEntries) {

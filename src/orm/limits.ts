@@ -60,9 +60,31 @@ function decimal(n: number): { digits: number; exponent: number } {
  */
 export function numberSize(n: number): number {
   if (n === 0) return 1;
+  if (Number.isInteger(n) && n <= Number.MAX_SAFE_INTEGER && n >= -Number.MAX_SAFE_INTEGER)
+    return integerSize(n);
   const { digits, exponent } = decimal(n);
   return (
     1 + Math.ceil(digits / 2) + (digits % 2 === 0 && exponent % 2 === 0 ? 1 : 0) + (n < 0 ? 1 : 0)
+  );
+}
+
+// Private: numberSize of a non-zero safe integer by arithmetic, without its decimal text: the
+// significant digits are its digits less the trailing zeros, the exponent its digit count less one.
+function integerSize(n: number): number {
+  let m = n < 0 ? -n : n;
+  let trailing = 0;
+  while (m % 10 === 0) {
+    m /= 10;
+    trailing++;
+  }
+  let length = 1;
+  while (m >= 10) {
+    m = Math.floor(m / 10);
+    length++;
+  }
+  const exponent = length - 1 + trailing;
+  return (
+    1 + Math.ceil(length / 2) + (length % 2 === 0 && exponent % 2 === 0 ? 1 : 0) + (n < 0 ? 1 : 0)
   );
 }
 
@@ -85,7 +107,12 @@ export function valueSize(value: unknown): number {
   }
   if (typeof value === 'object') {
     let sum = 3;
-    for (const [k, v] of Object.entries(value as object)) sum += utf8Length(k) + 1 + valueSize(v);
+    // Object.keys, not entries: the same own enumerable keys, without a pair per attribute.
+    const keys = Object.keys(value);
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!;
+      sum += utf8Length(k) + 1 + valueSize((value as Record<string, unknown>)[k]);
+    }
     return sum;
   }
   return 0;
@@ -94,8 +121,11 @@ export function valueSize(value: unknown): number {
 /** Bytes of an item: every attribute's name (UTF-8) and value. */
 export function itemSize(item: StoredItem): number {
   let sum = 0;
-  for (const [name, value] of Object.entries(item))
-    if (value !== undefined) sum += utf8Length(name) + valueSize(value);
+  const names = Object.keys(item);
+  for (let i = 0; i < names.length; i++) {
+    const value = item[names[i]!];
+    if (value !== undefined) sum += utf8Length(names[i]!) + valueSize(value);
+  }
   return sum;
 }
 
@@ -187,24 +217,53 @@ export function checkKeys(
   prefix: string,
   issues: ValidationIssue[],
 ): void {
-  const keys = [layout.table, ...layout.indexes.values()];
-  for (const attrs of keys)
-    for (const [attr, max, what] of [
-      [attrs.partition, DYNAMODB_LIMITS.partitionKeyBytes, 'partition'],
-      [attrs.sort, DYNAMODB_LIMITS.sortKeyBytes, 'sort'],
-    ] as const) {
-      const value = attr === null ? undefined : item[attr];
-      if (typeof value !== 'string') continue;
-      const bytes = utf8Length(value);
-      if (bytes > max)
-        push(
-          issues,
-          prefix + pathOf(layout, attr!),
-          `makes a ${what} key (${attrs.index ? `index ${attrs.index}, ` : ''}${attr}) of ${bytes} bytes; DynamoDB allows at most ${max} bytes`,
-          `${what} key <= ${max} bytes (UTF-8)`,
-          `${bytes} bytes`,
-        );
+  const limits = keyLimitsOf(layout);
+  for (let i = 0; i < limits.length; i++) {
+    const { attr, max, what, index } = limits[i]!;
+    const value = item[attr];
+    // At most 3 UTF-8 bytes per UTF-16 unit: most keys need no byte count.
+    if (typeof value !== 'string' || value.length * 3 <= max) continue;
+    const bytes = utf8Length(value);
+    if (bytes > max)
+      push(
+        issues,
+        prefix + pathOf(layout, attr),
+        `makes a ${what} key (${index ? `index ${index}, ` : ''}${attr}) of ${bytes} bytes; DynamoDB allows at most ${max} bytes`,
+        `${what} key <= ${max} bytes (UTF-8)`,
+        `${bytes} bytes`,
+      );
+  }
+}
+
+/** One key attribute of a layout and its byte limit. */
+interface KeyLimit {
+  readonly attr: string;
+  readonly max: number;
+  readonly what: 'partition' | 'sort';
+  readonly index: string | null;
+}
+
+const keyLimits = new WeakMap<ItemLayout, readonly KeyLimit[]>();
+// Private: every key attribute of the layout (table, then each index; partition, then sort) with
+// its byte limit, once per layout.
+function keyLimitsOf(layout: ItemLayout): readonly KeyLimit[] {
+  let limits = keyLimits.get(layout);
+  if (!limits) {
+    const all: KeyLimit[] = [];
+    for (const { partition, sort, index } of [layout.table, ...layout.indexes.values()]) {
+      all.push({
+        attr: partition,
+        max: DYNAMODB_LIMITS.partitionKeyBytes,
+        what: 'partition',
+        index,
+      });
+      if (sort !== null)
+        all.push({ attr: sort, max: DYNAMODB_LIMITS.sortKeyBytes, what: 'sort', index });
     }
+    limits = all;
+    keyLimits.set(layout, limits);
+  }
+  return limits;
 }
 
 /** The item-size issue, naming the largest attribute, when `size` is over 400 KB. */
@@ -238,7 +297,82 @@ export function checkItem(
   prefix: string,
   issues: ValidationIssue[],
 ): void {
+  // Nearly every item meets every limit: one pass proves it without building an issue path; an item
+  // it cannot clear goes through the checks that name what is wrong.
+  if (withinLimits(layout, item)) return;
   for (const [name, value] of Object.entries(item)) checkValue(value, prefix + name, issues);
   checkKeys(layout, item, prefix, issues);
   checkSize(item, itemSize(item), prefix, issues);
+}
+
+/**
+ * Bytes of a value (valueSize), or -1 when checkValue might refuse something in it (a number outside
+ * the plainly safe range, an empty set, an undefined) or when it is no value a write produces: what
+ * proves, in one pass and without issue paths, that a value passes.
+ */
+export function storableSize(value: unknown): number {
+  if (typeof value === 'string') return utf8Length(value);
+  if (typeof value === 'number') return storableNumberSize(value);
+  if (typeof value === 'boolean' || value === null) return 1;
+  if (typeof value !== 'object') return -1;
+  if (Array.isArray(value)) {
+    let sum = 3;
+    for (let i = 0; i < value.length; i++) {
+      const s = storableSize(value[i]);
+      if (s < 0) return -1;
+      sum += 1 + s;
+    }
+    return sum;
+  }
+  if (value instanceof Set) {
+    if (value.size === 0) return -1;
+    let sum = 0;
+    for (const member of value) {
+      const s =
+        typeof member === 'string'
+          ? utf8Length(member)
+          : typeof member === 'number'
+            ? storableNumberSize(member)
+            : -1;
+      if (s < 0) return -1;
+      sum += s;
+    }
+    return sum;
+  }
+  if (value instanceof Uint8Array) return value.byteLength;
+  let sum = 3;
+  const keys = Object.keys(value);
+  for (let i = 0; i < keys.length; i++) {
+    const s = storableSize((value as Record<string, unknown>)[keys[i]!]);
+    if (s < 0) return -1;
+    sum += utf8Length(keys[i]!) + 1 + s;
+  }
+  return sum;
+}
+
+// Private: numberSize of a number checkNumber surely accepts (0, or a magnitude from 1E-130 to
+// 2^53-1: its exponent is then within DynamoDB's range), else -1.
+function storableNumberSize(n: number): number {
+  if (n === 0) return 1;
+  const a = n < 0 ? -n : n;
+  return a >= 1e-130 && a <= Number.MAX_SAFE_INTEGER ? numberSize(n) : -1;
+}
+
+// Private: true when checkItem would find nothing: every value storable, keys and item within size.
+function withinLimits(layout: ItemLayout, item: StoredItem): boolean {
+  let size = 0;
+  const names = Object.keys(item);
+  for (let i = 0; i < names.length; i++) {
+    const s = storableSize(item[names[i]!]);
+    if (s < 0) return false;
+    size += utf8Length(names[i]!) + s;
+  }
+  if (size > DYNAMODB_LIMITS.itemBytes) return false;
+  const limits = keyLimitsOf(layout);
+  for (let i = 0; i < limits.length; i++) {
+    const { attr, max } = limits[i]!;
+    const v = item[attr];
+    if (typeof v === 'string' && v.length * 3 > max && utf8Length(v) > max) return false;
+  }
+  return true;
 }

@@ -43,6 +43,8 @@ export interface CompiledModel {
   readonly proto: object;
   readonly fields: ReadonlyMap<string, AnyField>;
   readonly fieldNames: readonly string[];
+  /** The definitions of `fieldNames`, position by position (hot loops index both, no Map walk). */
+  readonly fieldDefs: readonly AnyField[];
   readonly primaryKey: readonly string[];
   readonly table: IndexPlan;
   readonly indexes: ReadonlyMap<string, IndexPlan>;
@@ -185,6 +187,7 @@ export function compileModel(
     proto,
     fields,
     fieldNames: [...fields.keys()],
+    fieldDefs: [...fields.values()],
     primaryKey,
     table: { name: '', partition, sort },
     indexes,

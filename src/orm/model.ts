@@ -90,16 +90,20 @@ export class ModelBase implements ModelInstance {
   constructor(data: object = {}) {
     // An instance for a stored item: the ORM assigns the stored values and state next.
     if (construction.loading) return;
-    const def = definitionOf(new.target);
+    const { fields, fieldNames, fieldDefs } = definitionOf(new.target);
     const input = data as Record<string, unknown>;
-    for (const [name, d] of def.fields) {
+    const self = this as Record<string, unknown>;
+    for (let i = 0; i < fieldNames.length; i++) {
+      const name = fieldNames[i]!;
       const v = input[name];
-      (this as Record<string, unknown>)[name] = v === undefined || v === null ? defaultOf(d) : v;
+      self[name] = v === undefined || v === null ? defaultOf(fieldDefs[i]!) : v;
     }
     // Keys that are not fields: collected only when there are any (no array per instance).
     let extra: [string, unknown][] | null = null;
-    for (const k of Object.keys(input)) {
-      if (def.fields.has(k)) continue;
+    const keys = Object.keys(input);
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!;
+      if (fields.has(k)) continue;
       extra ??= [];
       extra.push([k, input[k]]);
     }
@@ -257,6 +261,8 @@ export function Model<const F extends FieldMap, const O extends ModelOptions = {
   const definition: ModelDefinition = {
     entity: entityName,
     fields: all,
+    fieldNames: [...all.keys()],
+    fieldDefs: [...all.values()],
     config: {
       timestamps: opts.timestamps === true,
       ttl: opts.ttl ?? null,

@@ -10,6 +10,9 @@ import { type CompiledModel, compileModel, type ModelConfig } from './model-meta
 export interface ModelDefinition {
   readonly entity: string;
   readonly fields: ReadonlyMap<string, AnyField>;
+  /** The names and definitions of `fields`, position by position (what constructors loop over). */
+  readonly fieldNames: readonly string[];
+  readonly fieldDefs: readonly AnyField[];
   readonly config: ModelConfig;
 }
 

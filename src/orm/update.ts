@@ -19,7 +19,16 @@ import {
   throwIfAny,
 } from './instances.js';
 import type { StoredItem, StoredKey } from './layout.js';
-import { checkKeys, checkNumber, checkSize, checkValue, itemSize } from './limits.js';
+import {
+  checkKeys,
+  checkNumber,
+  checkSize,
+  checkValue,
+  DYNAMODB_LIMITS,
+  itemSize,
+  storableSize,
+  utf8Length,
+} from './limits.js';
 import type { CompiledModel, IndexPlan } from './model-meta.js';
 import { and, type Condition, parseWhere } from './query/conditions.js';
 import { matches } from './query/evaluate.js';
@@ -46,17 +55,21 @@ const isPlain = (v: unknown): v is Record<string, unknown> =>
   !(v instanceof Date) &&
   (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null);
 
+/** Atomic changes by kind, as the backend receives them (`WriteOp.atomic`). */
+interface Atomic {
+  add: Values;
+  deleteMembers: Values;
+  append: Record<string, { values: unknown[]; atStart: boolean }>;
+  removeAt: Record<string, number[]>;
+}
+
 interface ParsedChanges {
   /** Fields given a new value (stored form) or null (removed). */
   readonly set: Map<string, unknown>;
   /** Field values as parsed (not stored form), for computing index keys. */
   readonly parsed: Map<string, unknown>;
-  readonly atomic: {
-    add: Values;
-    deleteMembers: Values;
-    append: Record<string, { values: unknown[]; atStart: boolean }>;
-    removeAt: Record<string, number[]>;
-  };
+  /** Null when the change has none (most: a value per field): no four empty records per call. */
+  atomic: Atomic | null;
   /** Fields changed by an atomic operation (their result depends on the stored value). */
   readonly atomicFields: Set<string>;
   /** Bounds an atomic number change must keep (min/max on the result), checked by the engine. */
@@ -71,18 +84,44 @@ const OPS_BY_KIND: Partial<Record<AnyField['kind'], readonly string[]>> = {
   numberSet: ['add', 'delete'],
 };
 
-const managedFields = new WeakMap<CompiledModel, ReadonlySet<string>>();
-// Private: the fields the ORM maintains (timestamps, version), once per model.
-function managedFieldsOf(model: CompiledModel): ReadonlySet<string> {
-  let set = managedFields.get(model);
-  if (!set) {
-    set = new Set([
+/** How a change of one field is taken: refused (key or managed field), or parsed by its definition. */
+interface ChangePlan {
+  readonly def: AnyField;
+  /** The atomic operations its kind takes, if any. */
+  readonly ops: readonly string[] | undefined;
+  /** Why it cannot change at all (a key field, a managed field), with what is expected instead. */
+  readonly refused: { readonly message: string; readonly expected: string } | null;
+}
+
+const changePlans = new WeakMap<CompiledModel, ReadonlyMap<string, ChangePlan>>();
+// Private: every field's change plan, once per model (one lookup per changed field, not three).
+function changePlansOf(model: CompiledModel): ReadonlyMap<string, ChangePlan> {
+  let plans = changePlans.get(model);
+  if (!plans) {
+    const keyFields = keyFieldsOf(model);
+    const managed = new Set([
       ...(model.config.timestamps ? ['createdAt', 'updatedAt'] : []),
       ...(model.config.version ? ['version'] : []),
     ]);
-    managedFields.set(model, set);
+    const all = new Map<string, ChangePlan>();
+    for (const [name, def] of model.fields)
+      all.set(name, {
+        def,
+        ops: OPS_BY_KIND[def.kind],
+        refused: keyFields.has(name)
+          ? {
+              message:
+                'is part of the table key and cannot change: create the new item and delete the old one (in a transaction)',
+              expected: 'a field outside the key',
+            }
+          : managed.has(name)
+            ? { message: 'is maintained by the ORM', expected: 'a field that is not managed' }
+            : null,
+      });
+    plans = all;
+    changePlans.set(model, plans);
   }
-  return set;
+  return plans;
 }
 
 function parseChanges(
@@ -94,12 +133,10 @@ function parseChanges(
   const out: ParsedChanges = {
     set: new Map(),
     parsed: new Map(),
-    atomic: { add: {}, deleteMembers: {}, append: {}, removeAt: {} },
+    atomic: null,
     atomicFields: new Set(),
     bounds: [],
   };
-  const keyFields = keyFieldsOf(model);
-  const managed = managedFieldsOf(model);
   if (!isPlain(changes)) {
     issues.push({
       path: '',
@@ -109,33 +146,28 @@ function parseChanges(
     });
     return out;
   }
-  for (const [name, change] of Object.entries(changes)) {
+  const plans = changePlansOf(model);
+  for (const name of Object.keys(changes)) {
+    const change = changes[name];
     if (change === undefined) continue;
-    const def = model.fields.get(name);
-    const issue = (message: string, expected: string, path = name) =>
-      issues.push({ path, message, expected, received: describe(change) });
-    if (!def) {
-      issue('is not a field of this model', model.fieldNames.join(' | '));
-      continue;
-    }
-    if (keyFields.has(name)) {
-      issue(
-        'is part of the table key and cannot change: create the new item and delete the old one (in a transaction)',
-        'a field outside the key',
+    const plan = plans.get(name);
+    if (!plan) {
+      issues.push(
+        changeIssue(name, change, 'is not a field of this model', model.fieldNames.join(' | ')),
       );
       continue;
     }
-    if (managed.has(name)) {
-      issue('is maintained by the ORM', 'a field that is not managed');
+    if (plan.refused) {
+      issues.push(changeIssue(name, change, plan.refused.message, plan.refused.expected));
       continue;
     }
-    const ops = OPS_BY_KIND[def.kind];
+    const { def, ops } = plan;
     if (ops && isPlain(change)) {
       parseAtomic(name, def, change, ops, out, issues);
       continue;
     }
     if (change === null) {
-      if (!def.options.optional) issue('is required', def.kind);
+      if (!def.options.optional) issues.push(changeIssue(name, change, 'is required', def.kind));
       else {
         out.set.set(name, null);
         out.parsed.set(name, null);
@@ -150,6 +182,13 @@ function parseChanges(
   }
   return out;
 }
+
+const changeIssue = (
+  path: string,
+  change: unknown,
+  message: string,
+  expected: string,
+): ValidationIssue => ({ path, message, expected, received: describe(change) });
 
 function parseAtomic(
   name: string,
@@ -181,7 +220,7 @@ function parseAtomic(
       (def.kind === 'int' && !Number.isSafeInteger(operand))
     )
       return void bad('adds a number', def.kind === 'int' ? 'integer' : 'finite number');
-    out.atomic.add[name] = operand;
+    atomicOf(out).add[name] = operand;
     // min/max hold on the result: the engine checks the stored value before adding.
     const { min, max } = def.options as { min?: number; max?: number };
     const within = (x: number) =>
@@ -207,7 +246,7 @@ function parseAtomic(
         !operand.every((i) => Number.isSafeInteger(i) && i >= 0)
       )
         return void bad('removes list elements by position', 'non-empty array of indexes >= 0');
-      out.atomic.removeAt[name] = [...new Set(operand as number[])];
+      atomicOf(out).removeAt[name] = [...new Set(operand as number[])];
       return;
     }
     if (!Array.isArray(operand) || operand.length === 0)
@@ -215,7 +254,7 @@ function parseAtomic(
     const before = issues.length;
     const values = operand.map((v, i) => (def.of ? def.of.parse(v, `${path}[${i}]`, issues) : v));
     if (issues.length > before) return;
-    out.atomic.append[name] = {
+    atomicOf(out).append[name] = {
       values: def.of ? values.map((v) => def.of!.encode(v)) : values,
       atStart: op === 'prepend',
     };
@@ -229,8 +268,13 @@ function parseAtomic(
   const before = issues.length;
   const parsed = def.parse(members, path, issues);
   if (issues.length > before) return;
-  (op === 'add' ? out.atomic.add : out.atomic.deleteMembers)[name] = def.encode(parsed);
+  const atomic = atomicOf(out);
+  (op === 'add' ? atomic.add : atomic.deleteMembers)[name] = def.encode(parsed);
 }
+
+// Private: the atomic changes of a parse, made on the first one.
+const atomicOf = (out: ParsedChanges): Atomic =>
+  (out.atomic ??= { add: {}, deleteMembers: {}, append: {}, removeAt: {} });
 
 const compare = (
   field: string,
@@ -289,25 +333,19 @@ export async function update<M extends AnyModelClass>(
   if (stored) checkChanges(ctx, stored, parsed, issues);
   throwIfAny(model, issues);
   const keyValues = key as Values;
-  // Never another entity type's item under the same key.
-  const ofEntity = compare(layout.adapter.entityTypeAttribute, 'eq', model.entity);
-
   // Indexes whose key depends on the change, and the fields their methods read that the change lacks.
-  const changed =
-    model.indexes.size === 0 ? null : new Set([...parsed.set.keys(), ...parsed.atomicFields]);
-  const affected =
-    changed === null
-      ? []
-      : [...model.indexes.values()].filter((ix) => readsOf(ix).some((f) => changed.has(f)));
-  const missing = new Set<string>();
+  const affected = model.indexes.size === 0 ? NO_INDEXES : affectedIndexes(model, parsed);
+  const missing = affected.length === 0 ? NO_FIELDS : new Set<string>();
   for (const ix of affected)
     for (const f of readsOf(ix))
       if ((!parsed.parsed.has(f) && !(f in keyValues)) || parsed.atomicFields.has(f))
         missing.add(f);
+  const bounds = parsed.bounds.length === 0 ? NO_CONDITIONS : parsed.bounds.map((b) => b.condition);
 
   for (let attempt = 1; ; attempt++) {
     let guard: Condition | null = null;
-    let view: Values;
+    // The values index keys are computed from (only when the change touches an index).
+    let view: Values | null = null;
     if (missing.size > 0) {
       const current = await ctx.backend.getItem(layout, stored!);
       if (!isVisible(ctx, current, 0)) throw new NotFoundError(model.entity, stored!);
@@ -319,25 +357,26 @@ export async function update<M extends AnyModelClass>(
             : compare(f, 'eq', current[f]),
         ),
       );
-    } else {
+    } else if (affected.length > 0) {
       view = {};
       for (const f of model.fieldNames) view[f] = parsed.parsed.get(f) ?? keyValues[f] ?? null;
     }
-    const condition = and([
-      ofEntity,
-      userCondition,
-      guard,
-      ...parsed.bounds.map((b) => b.condition),
-    ]);
+    // Never another entity type's item under the same key.
+    const ofEntity = ofEntityOf(ctx);
+    const condition =
+      userCondition === null && guard === null && bounds.length === 0
+        ? ofEntity
+        : and([ofEntity, userCondition, guard, ...bounds]);
     const op = updateOf(ctx, stored!, parsed, affected, view, condition, options.expectedVersion);
-    // Recomputed index keys within DynamoDB's key sizes.
-    if (op.type === 'update') checkKeys(layout, op.set, '', issues);
+    // Recomputed index keys within DynamoDB's key sizes (the other attributes set are fields).
+    if (affected.length > 0 && op.type === 'update') checkKeys(layout, op.set, '', issues);
     throwIfAny(model, issues);
     try {
       const item = await ctx.backend.write(layout, op);
       announce(ctx, 'updated', item!);
       const instance = instantiate<InstanceType<M>>(ctx, item!);
-      await runHooks(model, 'afterSave', instance as object);
+      const hooks = runHooks(model, 'afterSave', instance as object);
+      if (hooks) await hooks;
       return instance;
     } catch (error) {
       if (!(error instanceof ConditionFailed)) throw error;
@@ -350,6 +389,28 @@ export async function update<M extends AnyModelClass>(
   }
 }
 
+const NO_INDEXES: readonly IndexPlan[] = Object.freeze([]);
+// Shared by every change that touches no index: nothing is ever added to it.
+const NO_FIELDS: Set<string> = new Set();
+const NO_CONDITIONS: readonly Condition[] = Object.freeze([]);
+
+// Private: the indexes whose key methods read a field the change gives.
+function affectedIndexes(model: CompiledModel, parsed: ParsedChanges): readonly IndexPlan[] {
+  const changed = new Set([...parsed.set.keys(), ...parsed.atomicFields]);
+  return [...model.indexes.values()].filter((ix) => readsOf(ix).some((f) => changed.has(f)));
+}
+
+const ofEntityConditions = new WeakMap<ModelContext, Condition>();
+// Private: the condition that the item is of the model's entity type, once per model and backend.
+function ofEntityOf(ctx: ModelContext): Condition {
+  let condition = ofEntityConditions.get(ctx);
+  if (!condition) {
+    condition = compare(ctx.layout.adapter.entityTypeAttribute, 'eq', ctx.model.entity);
+    ofEntityConditions.set(ctx, condition);
+  }
+  return condition;
+}
+
 // Private: DynamoDB's limits on what the change gives (numbers, sets), and on the item size the
 // result has at least (the key, the values set, the members added and elements appended). The size of
 // the whole result depends on the stored item: the engine refuses it (the in-memory backend as well).
@@ -359,7 +420,8 @@ function checkChanges(
   parsed: ParsedChanges,
   issues: ValidationIssue[],
 ): void {
-  const { add, deleteMembers, append } = parsed.atomic;
+  if (parsed.atomic === null && leastWithinLimits(ctx, key, parsed)) return;
+  const { add, deleteMembers, append } = parsed.atomic ?? NO_ATOMIC;
   const least: StoredItem = { ...key, [ctx.layout.adapter.entityTypeAttribute]: ctx.model.entity };
   for (const [f, v] of parsed.set)
     if (v !== null) {
@@ -380,11 +442,34 @@ function checkChanges(
   checkSize(least, itemSize(least), '', issues, 'the updated item');
 }
 
+// Private: true when checkChanges finds nothing, proved without building the least item: values
+// only (no atomic change), each storable, and the least item within the size limit.
+function leastWithinLimits(ctx: ModelContext, key: StoredKey, parsed: ParsedChanges): boolean {
+  const entityAttr = ctx.layout.adapter.entityTypeAttribute;
+  let size = utf8Length(entityAttr) + utf8Length(ctx.model.entity);
+  for (const k in key) size += utf8Length(k) + utf8Length(key[k]!);
+  for (const [f, v] of parsed.set)
+    if (v !== null) {
+      const bytes = storableSize(v);
+      if (bytes < 0) return false;
+      size += utf8Length(f) + bytes;
+    }
+  return size <= DYNAMODB_LIMITS.itemBytes;
+}
+
+const NO_ATOMIC: Atomic = Object.freeze({
+  add: Object.freeze({}),
+  deleteMembers: Object.freeze({}),
+  append: Object.freeze({}),
+  removeAt: Object.freeze({}),
+});
+const NO_VALUES: StoredItem = Object.freeze({});
+
 // Private: the values after the change, for index keys computed from an item that was read.
 function afterChange(ctx: ModelContext, values: Values, parsed: ParsedChanges): Values {
   const view: Values = { ...values };
   for (const [f, v] of parsed.parsed) view[f] = v;
-  const { add, deleteMembers, append, removeAt } = parsed.atomic;
+  const { add, deleteMembers, append, removeAt } = parsed.atomic ?? NO_ATOMIC;
   for (const [f, v] of Object.entries(add))
     view[f] =
       v instanceof Set
@@ -412,7 +497,7 @@ function updateOf(
   key: StoredKey,
   parsed: ParsedChanges,
   affected: readonly IndexPlan[],
-  values: Values,
+  values: Values | null,
   condition: Condition | null,
   expectedVersion: number | undefined,
 ): WriteOp {
@@ -438,13 +523,14 @@ function updateOf(
       if (attrs.sort) set[attrs.sort] = sk;
     }
   }
-  const atomic: AtomicChanges = parsed.atomic;
+  // Absent when the change has none (as on whole-item writes): the backend skips them.
+  const atomic: AtomicChanges | undefined = parsed.atomic ?? undefined;
   return {
     type: 'update',
     key,
     set,
     remove,
-    setIfMissing: {},
+    setIfMissing: NO_VALUES,
     increment: model.config.version ? 'version' : null,
     ifExists: true,
     ifVersion: expectedVersion === undefined ? null : { attr: 'version', value: expectedVersion },
@@ -477,7 +563,7 @@ function conflict(
     return new ValidationError(model.entity, [
       {
         path: broken.field,
-        message: `adding ${String(parsed.atomic.add[broken.field])} would take it out of its bounds`,
+        message: `adding ${String(parsed.atomic?.add[broken.field])} would take it out of its bounds`,
         expected: `a result within ${min ?? '-inf'}..${max ?? 'inf'}`,
         received: describe(current[broken.field]),
       },

@@ -3,7 +3,7 @@
 // request: marked persisted and afterSave run on success, put back as it was on failure. create, upsert,
 // save, batchCreate and transactions all prepare their items here, DynamoDB's limits checked last.
 import { ValidationError, type ValidationIssue } from './errors.js';
-import { keyFromItem, runHooks, throwIfAny, validateValues } from './instances.js';
+import { keyFromItem, prefixPaths, runHooks, throwIfAny, validateValues } from './instances.js';
 import type { StoredItem, StoredKey } from './layout.js';
 import { checkItem } from './limits.js';
 import { type ModelContext, type ModelInstance, NO_UNKNOWN, STATE } from './registry.js';
@@ -31,9 +31,10 @@ export interface PreparedWrite {
 export interface PrepareOptions {
   /** Keep what is needed to put the instance back if the write fails (the caller holds it). */
   readonly restorable?: boolean;
-  /** Collect validation issues here (prefixed) and answer null, instead of throwing: batches. */
+  /** Collect validation issues here and answer null, instead of throwing: batches. */
   readonly issues?: ValidationIssue[];
-  readonly prefix?: string;
+  /** The item's position in a batch: its issue paths start with `[position].`. */
+  readonly position?: number;
 }
 
 function snapshotOf(ctx: ModelContext, instance: WritableInstance): Values {
@@ -115,29 +116,40 @@ function finishPrepare(
   const { model, layout } = ctx;
   const issues = options.issues ?? [];
   const before = issues.length;
-  const values = validateValues(model, instance, instance[STATE].unknown, options.prefix, issues);
-  if (issues.length > before) {
-    putBack(instance, snapshot);
-    if (options.issues) return null;
-    throwIfAny(model, issues);
-  }
+  const values = validateValues(model, instance, instance[STATE].unknown, '', issues);
+  if (issues.length > before) return refuse(ctx, instance, options, snapshot, issues, before);
   Object.assign(instance, values);
   const item = layout.toItem(values, instance);
   // DynamoDB's own limits (item size, key sizes, numbers, sets), the same on every backend.
-  checkItem(layout, item, options.prefix ?? '', issues);
-  if (issues.length > before) {
-    putBack(instance, snapshot);
-    if (options.issues) return null;
-    throwIfAny(model, issues);
-  }
+  checkItem(layout, item, '', issues);
+  if (issues.length > before) return refuse(ctx, instance, options, snapshot, issues, before);
   const key = keyFromItem(layout, item);
   if (kind === 'update') refuseKeyChange(ctx, instance[STATE].key!, key);
   return { ctx, instance, item, key, expectedVersion, snapshot };
 }
 
+// Private: an instance with issues is put back; they are thrown, or collected (a batch: null), with
+// the item's position before their paths.
+function refuse(
+  ctx: ModelContext,
+  instance: WritableInstance,
+  options: PrepareOptions,
+  snapshot: Values | null,
+  issues: ValidationIssue[],
+  before: number,
+): null {
+  putBack(instance, snapshot);
+  if (options.position !== undefined) prefixPaths(issues, before, `[${options.position}].`);
+  if (options.issues) return null;
+  throwIfAny(ctx.model, issues);
+  return null;
+}
+
 // Private: a loaded instance keeps its key; moving an item is a create and a delete.
 function refuseKeyChange(ctx: ModelContext, original: StoredKey, key: StoredKey): void {
-  if (!Object.entries(original).some(([k, v]) => key[k] !== v)) return;
+  let moved = false;
+  for (const k in original) if (key[k] !== original[k]) moved = true;
+  if (!moved) return;
   const { model } = ctx;
   const fields = [...model.table.partition.reads, ...(model.table.sort?.reads ?? [])];
   throw new ValidationError(model.entity, [

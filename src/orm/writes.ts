@@ -1,7 +1,7 @@
 // Writes: create, upsert, save, delete, batchCreate. Items are prepared by the write pipeline
 // (validation and hooks before any request); conditions travel in the same request as the write.
 import { ConditionFailed, type WriteOp } from './backend.js';
-import { announce, announceDeleted, upsertKind } from './changes.js';
+import { announce, announceDeleted, listened, upsertKind } from './changes.js';
 import {
   BackendError,
   BatchWriteError,
@@ -12,8 +12,8 @@ import {
   ValidationError,
   type ValidationIssue,
 } from './errors.js';
-import { assertWhole, instantiate, isVisible, keyFromItem, throwIfAny } from './instances.js';
-import type { StoredItem, StoredKey } from './layout.js';
+import { assertWhole, instantiate, isVisible, throwIfAny } from './instances.js';
+import type { ItemLayout, StoredItem, StoredKey } from './layout.js';
 import {
   type AnyModelClass,
   contextOf,
@@ -184,50 +184,83 @@ export async function batchCreate<M extends AnyModelClass>(
     ]);
   const issues: ValidationIssue[] = [];
   const prepared: PreparedWrite[] = [];
-  const seen = new Map<string, number>();
-  const idOf = keyIdOf(ctx);
+  const positions = new KeyPositions(layout);
   for (let i = 0; i < inputs.length; i++) {
-    let p = prepareWrite(ctx, construct(cls, inputs[i]!), 'create', {
-      issues,
-      prefix: `[${i}].`,
-    });
+    let p = prepareWrite(ctx, construct(cls, inputs[i]!), 'create', { issues, position: i });
     if (p instanceof Promise) p = await p; // beforeSave hooks
     if (p === null || issues.length > 0) continue;
-    const id = idOf(p.key);
-    const first = seen.get(id);
-    if (first !== undefined)
-      issues.push({
-        path: `[${i}]`,
-        message: `has the same key as item [${first}]`,
-        expected: 'unique keys',
-        received: JSON.stringify(p.key),
-      });
-    seen.set(id, i);
+    if (!positions.add(p.key, i)) issues.push(duplicateIssue(layout, prepared, p.key, i));
     prepared.push(p);
   }
   throwIfAny(model, issues);
+  const items: StoredItem[] = new Array(prepared.length);
+  for (let i = 0; i < prepared.length; i++) items[i] = prepared[i]!.item;
   try {
-    await ctx.backend.batchPutItems(
-      layout,
-      prepared.map((p) => p.item),
-    );
+    await ctx.backend.batchPutItems(layout, items);
   } catch (error) {
-    throw incomplete(ctx, error, prepared, seen);
+    throw incomplete(ctx, error, prepared, positions);
   }
-  for (const p of prepared) announce(ctx, 'created', p.item);
-  const instances: InstanceType<M>[] = [];
-  for (const p of prepared) {
-    const hooks = settle(p);
+  if (listened(ctx)) for (const p of prepared) announce(ctx, 'created', p.item);
+  const instances: InstanceType<M>[] = new Array(prepared.length);
+  for (let i = 0; i < prepared.length; i++) {
+    const hooks = settle(prepared[i]!);
     if (hooks) await hooks;
-    instances.push(p.instance as InstanceType<M>);
+    instances[i] = prepared[i]!.instance as InstanceType<M>;
   }
   return instances;
 }
 
-// Private: one string per table key (what tells two items of a batch apart).
-function keyIdOf(ctx: ModelContext): (key: StoredKey) => string {
-  const { partition, sort } = ctx.layout.table;
-  return (key) => `${key[partition]}\u0000${key[sort!]}`;
+// Private: the issue of a batch item whose key an earlier item has. Every item before it was prepared
+// (no issue yet): the last one with its key is the earlier item.
+function duplicateIssue(
+  layout: ItemLayout,
+  prepared: readonly PreparedWrite[],
+  key: StoredKey,
+  position: number,
+): ValidationIssue {
+  const { partition, sort } = layout.table;
+  let first = prepared.length - 1;
+  while (
+    prepared[first]!.key[partition] !== key[partition] ||
+    prepared[first]!.key[sort!] !== key[sort!]
+  )
+    first--;
+  return {
+    path: `[${position}]`,
+    message: `has the same key as item [${first}]`,
+    expected: 'unique keys',
+    received: JSON.stringify(key),
+  };
+}
+
+/**
+ * Batch positions by table key, partition then sort (two lookups of the key's own strings: no id
+ * string per item). Tells duplicates apart and maps what the engine left unwritten back to positions.
+ */
+class KeyPositions {
+  private readonly byPartition = new Map<string, Map<string, number>>();
+  private readonly partition: string;
+  private readonly sort: string;
+  constructor(layout: ItemLayout) {
+    this.partition = layout.table.partition;
+    this.sort = layout.table.sort!;
+  }
+  /** Records the position of a key; false when the key had one already (now replaced). */
+  add(key: StoredKey, position: number): boolean {
+    const partition = key[this.partition]!;
+    let bySort = this.byPartition.get(partition);
+    if (!bySort) {
+      bySort = new Map();
+      this.byPartition.set(partition, bySort);
+    }
+    // One hash lookup: a new key grows the map.
+    const size = bySort.size;
+    bySort.set(key[this.sort]!, position);
+    return bySort.size > size;
+  }
+  get(key: StoredKey | StoredItem): number | undefined {
+    return this.byPartition.get(key[this.partition] as string)?.get(key[this.sort] as string);
+  }
 }
 
 // Private: a batch that failed part-way, told by the positions of the items the engine never wrote.
@@ -235,20 +268,15 @@ function incomplete(
   ctx: ModelContext,
   error: unknown,
   prepared: readonly PreparedWrite[],
-  positions: ReadonlyMap<string, number>,
+  positions: KeyPositions,
 ): unknown {
   if (!(error instanceof BackendError) || error.unprocessed.length === 0) return error;
-  const idOf = keyIdOf(ctx);
-  const unwritten = new Set(
-    error.unprocessed.map((item) =>
-      positions.get(idOf(keyFromItem(ctx.layout, item as StoredItem))),
-    ),
-  );
+  const unwritten = new Set(error.unprocessed.map((item) => positions.get(item as StoredItem)));
   if (unwritten.has(undefined)) return error;
-  const all = prepared.map((p) => positions.get(idOf(p.key))!);
+  const all = prepared.map((p) => positions.get(p.key)!);
   const written = all.filter((i) => !unwritten.has(i));
   for (const p of prepared)
-    if (!unwritten.has(positions.get(idOf(p.key)))) {
+    if (!unwritten.has(positions.get(p.key))) {
       markWritten(p);
       announce(ctx, 'created', p.item);
     }

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { ValidationIssue } from '../../src/orm/errors.js';
 import {
   type Backend,
   DynamoDBBackend,
@@ -14,7 +15,16 @@ import {
   transaction,
   ValidationError,
 } from '../../src/orm/index.js';
-import { itemSize, numberSize, utf8Length } from '../../src/orm/limits.js';
+import {
+  checkItem,
+  checkKeys,
+  checkSize,
+  checkValue,
+  itemSize,
+  numberSize,
+  utf8Length,
+} from '../../src/orm/limits.js';
+import { contextOf } from '../../src/orm/registry.js';
 import {
   countRequests,
   dynamoDBLocalUnavailable,
@@ -68,6 +78,78 @@ describe('DynamoDB sizing rules', () => {
       map: { a: 1, nested: { b: 'x', c: [true, null] } },
     };
     expect(itemSize(item)).toBe(dynaliteDb.itemSize(marshall(item)));
+  });
+
+  it('sizes safe integers (by arithmetic) as their decimal text says', () => {
+    const ints = [7, -7, 10, 90, 1000, 1001, 120000, -98765, 10 ** 15, 2 ** 53 - 1, -(2 ** 53 - 1)];
+    for (const n of ints)
+      expect(numberSize(n), String(n)).toBe(dynaliteDb.itemSize({ n: { N: String(n) } }) - 1);
+  });
+
+  it('answers, in one pass for items that meet every limit, what the per-value checks answer', () => {
+    const { Doc } = defineModels(new InMemoryBackend());
+    const { layout } = contextOf(Doc);
+    // The checks one by one: what checkItem answered before it proved most items in one pass.
+    const oneByOne = (item: Record<string, unknown>) => {
+      const issues: ValidationIssue[] = [];
+      for (const [name, value] of Object.entries(item)) checkValue(value, `[3].${name}`, issues);
+      checkKeys(layout, item, '[3].', issues);
+      checkSize(item, itemSize(item), '[3].', issues);
+      return issues;
+    };
+    const key = { pk: 'Doc#1', sk: 'METADATA', entity_type: 'Doc' };
+    const values: unknown[] = [
+      'text',
+      'é😀',
+      0,
+      -0,
+      1e-130,
+      9.99e-131,
+      -1e-130,
+      2 ** 53 - 1,
+      2 ** 53,
+      -(2 ** 53),
+      1e126,
+      1.5,
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+      true,
+      null,
+      undefined,
+      new Set(['a', 'b']),
+      new Set(),
+      new Set([1, 2 ** 60]),
+      [1, 'two', [3], { four: 4 }],
+      [1, undefined],
+      { a: { b: [1e200] } },
+      { a: null, b: new Uint8Array(3) },
+      new Uint8Array(0),
+      'y'.repeat(400 * 1024 - 40),
+      'y'.repeat(400 * 1024),
+    ];
+    let refusedItems = 0;
+    for (const value of values) {
+      const item = { ...key, data: value };
+      const issues: ValidationIssue[] = [];
+      checkItem(layout, item, '[3].', issues);
+      expect(issues, String(value).slice(0, 20)).toEqual(oneByOne(item));
+      if (issues.length > 0) refusedItems++;
+    }
+    expect(refusedItems).toBe(12);
+    for (const [attr, text] of [
+      ['pk', 'p'.repeat(2048)],
+      ['pk', 'p'.repeat(2049)],
+      ['pk', '€'.repeat(682)],
+      ['pk', '€'.repeat(683)],
+      ['sk', 's'.repeat(1024)],
+      ['sk', 's'.repeat(1025)],
+      ['gsi_pk_ByGroup', `GROUP#${'g'.repeat(2048)}`],
+    ] as const) {
+      const item = { ...key, [attr]: text };
+      const issues: ValidationIssue[] = [];
+      checkItem(layout, item, '[3].', issues);
+      expect(issues, `${attr} of ${text.length}`).toEqual(oneByOne(item));
+    }
   });
 });
 
