@@ -4,10 +4,11 @@
 // scale family reports its batchCreate figure beside the ratio (bench/scale/main.ts), and
 // bench/profile/scale.ts profiles it.
 import type { WriteOp } from '../../src/orm/backend.js';
-import { field, InMemoryBackend, Model, partitionKey, sortKey } from '../../src/orm/index.js';
+import { InMemoryBackend } from '../../src/orm/index.js';
 import type { ItemLayout, StoredItem } from '../../src/orm/layout.js';
 import { collect, stats } from '../lib/timing.js';
 import { CHANGES, ITEMS, KEYS } from '../orm/fixture.js';
+import { defineBenchItem } from '../orm/subjects/tablegraph.js';
 import { defineEvent, event } from './fixture.js';
 
 /** Accepts every write without storing it: what remains is the ORM's work before the request. */
@@ -29,31 +30,6 @@ const STORED: StoredItem = {
   ...CHANGES,
 };
 
-function defineItem(backend: InMemoryBackend) {
-  // The ORM bench's item (bench/orm/subjects/tablegraph.ts).
-  class Item extends Model('Item', {
-    userId: field.string(),
-    itemId: field.string(),
-    title: field.string({ maxLength: 200 }),
-    status: field.enum(['open', 'paid', 'shipped']),
-    quantity: field.int({ min: 0 }),
-    price: field.float({ min: 0 }),
-    active: field.boolean(),
-    views: field.int({ min: 0 }),
-    tags: field.list(field.string()),
-    address: field.json(),
-  }) {
-    static meta = { backend };
-    @partitionKey pk() {
-      return `USER#${this.userId}`;
-    }
-    @sortKey sk() {
-      return `ITEM#${this.itemId}`;
-    }
-  }
-  return Item;
-}
-
 /** batchCreate of `n` events on a backend that sends nothing (profiled by bench/profile/scale.ts). */
 export function nullBatchCreate(n: number): () => Promise<unknown> {
   const Event = defineEvent(new NullBackend());
@@ -63,7 +39,7 @@ export function nullBatchCreate(n: number): () => Promise<unknown> {
 
 /** CPU µs per item (median of `rounds`) of each of the ORM's write paths on the null backend. */
 export async function prepareCost(rounds = 9, n = 10_000, only?: readonly string[]) {
-  const Item = defineItem(new NullBackend());
+  const Item = defineBenchItem(new NullBackend());
   const batch = nullBatchCreate(n);
   const cases = {
     batchCreate: async () => {

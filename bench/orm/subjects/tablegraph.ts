@@ -1,10 +1,16 @@
-import { DynamoDBBackend, field, Model, partitionKey, sortKey } from '../../../src/orm/index.js';
+import {
+  type Backend,
+  DynamoDBBackend,
+  field,
+  Model,
+  partitionKey,
+  sortKey,
+} from '../../../src/orm/index.js';
 import type { BenchItem, BenchKey } from '../fixture.js';
 import type { SubjectFactory } from '../subject.js';
 
-export const tablegraph: SubjectFactory = ({ client }) => {
-  const backend = new DynamoDBBackend({ tableName: 'tablegraph', client });
-
+/** The bench item as a tablegraph model (also timed on its own by bench/scale/prepare.ts). */
+export function defineBenchItem(backend: Backend) {
   class Item extends Model('Item', {
     userId: field.string(),
     itemId: field.string(),
@@ -25,12 +31,11 @@ export const tablegraph: SubjectFactory = ({ client }) => {
       return `ITEM#${this.itemId}`;
     }
   }
+  return Item;
+}
 
-  // `Model.update(key, changes)` is being added; until then a partial update is a load and a save.
-  const update = (Item as unknown as { update?: (k: object, c: object) => Promise<unknown> })
-    .update;
-  const hasUpdate = typeof update === 'function';
-
+export const tablegraph: SubjectFactory = ({ client }) => {
+  const Item = defineBenchItem(new DynamoDBBackend({ tableName: 'tablegraph', client }));
   return {
     id: 'tablegraph',
     name: 'tablegraph',
@@ -38,24 +43,12 @@ export const tablegraph: SubjectFactory = ({ client }) => {
     put: (item) => Item.upsert(item as BenchItem & { status: 'open' }),
     query: (userId, limit) => Item.where({ userId }).limit(limit).paginate(),
     batchGet: (keys) => Item.batchGet(keys as BenchKey[]),
-    update: hasUpdate
-      ? (key, changes) => update.call(Item, key, changes)
-      : async (key, changes) => {
-          const item = await Item.get(key);
-          if (!item) throw new Error('missing item');
-          Object.assign(item, changes);
-          return item.save();
-        },
+    update: (key, changes) => Item.update(key as BenchKey, changes as never),
     records: (op, result) =>
       op === 'get'
         ? [result]
         : op === 'query'
           ? (result as { items: unknown[] }).items
           : (result as unknown[]),
-    notes: hasUpdate
-      ? {}
-      : {
-          update: 'tablegraph has no Model.update yet: load + save (GetItem + conditional PutItem)',
-        },
   };
 };
