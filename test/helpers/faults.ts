@@ -92,7 +92,12 @@ export function injectFaults(backend: DynamoDBBackend, mix: FaultMix): FaultLog 
       const isBatch = command === 'BatchWriteItemCommand' || command === 'BatchGetItemCommand';
       if (isBatch && (mix.unprocessed ?? 0) > 0) {
         const request = args.request as HttpRequestLike;
-        const body = JSON.parse(String(request.body)) as {
+        const raw = request.body as string | Uint8Array;
+        const body = JSON.parse(
+          typeof raw === 'string'
+            ? raw
+            : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8'),
+        ) as {
           RequestItems: Record<string, unknown>;
         };
         const all = (
