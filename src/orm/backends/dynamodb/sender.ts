@@ -30,8 +30,8 @@ interface CommandLike {
 const versions = new WeakMap<object, { value: number }>();
 
 function versionOf(stack: object): { value: number } {
-  let version = versions.get(stack);
-  if (version) return version;
+  const known = versions.get(stack);
+  if (known) return known;
   const counter = { value: 0 };
   const s = stack as StackLike & Record<string, (...args: unknown[]) => unknown>;
   // `use` and `applyToStack` reach the stack through `add` / `addRelativeTo`.
@@ -43,8 +43,7 @@ function versionOf(stack: object): { value: number } {
     };
   }
   versions.set(stack, counter);
-  version = counter;
-  return version;
+  return counter;
 }
 
 export class HandlerCache {
